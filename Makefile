@@ -1,0 +1,67 @@
+# Schakelpunt: `make demo` and `make test` on a fresh machine. See README.md.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/schakelpunt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first Python >= 3.12 on the PATH (pyenv reads .python-version in this folder).
+PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
+	if command -v $$candidate >/dev/null 2>&1 && \
+	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+		echo $$candidate; break; fi; done)
+
+.PHONY: help install demo serve test test-fast lint format messages bench settings-docs clean
+
+help:
+	@echo "make demo      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test      install and run the whole test suite"
+	@echo "make lint      ruff and the missing-migrations check"
+	@echo "make install   virtualenv and dependencies only"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Schakelpunt needs Python 3.12 or newer; none was found on the PATH."; \
+		echo "Install one (e.g. 'pyenv install 3.12') and run this command again."; \
+		exit 1; fi
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		rm -rf $(VENV); echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) demo_data
+	@echo "Schakelpunt runs on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "NOTE: Chromium (/usr/bin/chromium) is not installed: the browser tests will be skipped."; \
+		echo "      Install it with 'apt-get install chromium' to run them (CI does)."; fi
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure."; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=schakelpunt.conf.test $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	cd src/schakelpunt && ../../$(MANAGE) makemessages -l nl -l en --no-location --no-obsolete && ../../$(MANAGE) compilemessages
+
+settings-docs: install
+	$(MANAGE) settings_reference > docs/settings.md
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

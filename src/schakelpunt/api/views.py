@@ -1,0 +1,17 @@
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from schakelpunt.api.permissions import FollowsAccessRule
+from schakelpunt.core.access import authenticated_rule
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema: no data, but only for staff, who build on the API."""
+
+    access_rule = authenticated_rule()
+    permission_classes = [FollowsAccessRule]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    access_rule = authenticated_rule()
+    permission_classes = [FollowsAccessRule]
+    url_name = "api:schema"

@@ -1,0 +1,325 @@
+"""Settings for Schakelpunt.
+
+Every value an operator may change is read from the environment through ``config`` with a
+default and a help text; ``docs/settings.md`` is generated from these calls
+(``schakelpunt settings_reference``). Environment modules (``production``, ``test``) only
+change defaults.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from schakelpunt.conf.env import config
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = PACKAGE_DIR.parent.parent
+
+# --- General ---------------------------------------------------------------------------
+
+ENVIRONMENT = config(
+    "SCHAKELPUNT_ENVIRONMENT",
+    "development",
+    help="development, test or production. Demo data can never be loaded in production.",
+)
+VAR_DIR = Path(
+    config(
+        "SCHAKELPUNT_VAR_DIR",
+        str(BASE_DIR / "var"),
+        help="Folder for the SQLite database, collected static files and uploads.",
+    )
+)
+SECRET_KEY = config(
+    "SECRET_KEY",
+    "development-only-key-never-use-in-production-3f9c1e7a",
+    help="Django's secret key. Required in production: a long random string.",
+    group="Beveiliging",
+)
+DEBUG = config("DEBUG", False, help="Django's debug mode. Never on in production.")
+ALLOWED_HOSTS = config(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost"],
+    help="Comma-separated host names this installation answers to.",
+    group="Beveiliging",
+)
+CSRF_TRUSTED_ORIGINS = config(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    help="Comma-separated origins (https://host) trusted for form posts behind a proxy.",
+    group="Beveiliging",
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "django_tasks_db",
+    "schakelpunt.core",
+    "schakelpunt.accounts",
+    "schakelpunt.organisations",
+    "schakelpunt.audit",
+    "schakelpunt.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "schakelpunt.core.middleware.PermissionsPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "schakelpunt.accounts.middleware.SessionLifetimeMiddleware",
+    "schakelpunt.core.access.AccessRuleMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "schakelpunt.urls"
+WSGI_APPLICATION = "schakelpunt.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "schakelpunt.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------
+
+DATABASE_URL = config(
+    "DATABASE_URL",
+    f"sqlite:///{VAR_DIR / 'schakelpunt.sqlite3'}",
+    help="Where the data lives. Absent: a SQLite file under the var folder. "
+    "postgresql://user:password@host:5432/name for PostgreSQL.",
+    group="Database",
+)
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=config(
+            "DB_CONN_MAX_AGE",
+            60,
+            help="Seconds a PostgreSQL connection is kept open for reuse.",
+            group="Database",
+        ),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # Take the write lock at the start of a transaction, so concurrent writers wait
+        # instead of failing half-way with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts, sessions and login -------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_IDLE_TIMEOUT = config(
+    "SESSION_IDLE_TIMEOUT",
+    30 * 60,
+    help="Seconds without a request after which a user is logged out.",
+    group="Beveiliging",
+)
+SESSION_ABSOLUTE_TIMEOUT = config(
+    "SESSION_ABSOLUTE_TIMEOUT",
+    12 * 60 * 60,
+    help="Seconds after login after which a user must log in again, active or not.",
+    group="Beveiliging",
+)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True  # every request renews the idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "schakelpunt_session"
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page, not from the cookie
+CSRF_COOKIE_NAME = "schakelpunt_csrftoken"
+
+AXES_FAILURE_LIMIT = config(
+    "LOGIN_FAILURE_LIMIT",
+    5,
+    help="Failed logins (per user name and address) before the account is locked.",
+    group="Beveiliging",
+)
+AXES_COOLOFF_TIME = (
+    config(
+        "LOGIN_LOCKOUT_MINUTES",
+        30,
+        help="Minutes a locked login stays locked.",
+        group="Beveiliging",
+    )
+    / 60
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# --- Security headers ------------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- Internationalisation ----------------------------------------------------------------
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ----------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the source folders until collectstatic
+
+# --- Tasks and e-mail ------------------------------------------------------------------
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EMAIL_BACKEND = config(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    help="Django e-mail backend. The console backend prints mail instead of sending it.",
+    group="E-mail",
+)
+EMAIL_HOST = config("EMAIL_HOST", "localhost", help="SMTP server.", group="E-mail")
+EMAIL_PORT = config("EMAIL_PORT", 25, help="SMTP port.", group="E-mail")
+EMAIL_USE_TLS = config(
+    "EMAIL_USE_TLS", False, help="Use STARTTLS to the SMTP server.", group="E-mail"
+)
+DEFAULT_FROM_EMAIL = config(
+    "DEFAULT_FROM_EMAIL",
+    "Schakelpunt <noreply@schakelpunt.invalid>",
+    help="Sender address of mail from the system.",
+    group="E-mail",
+)
+
+# --- API -------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Deny by default: every endpoint names the permission it needs.
+    "DEFAULT_PERMISSION_CLASSES": ["schakelpunt.api.permissions.DenyAll"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Schakelpunt API",
+    "DESCRIPTION": "REST API van Schakelpunt, het registratiesysteem van het lokaal loket.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Logging ---------------------------------------------------------------------------
+
+LOG_LEVEL = config("LOG_LEVEL", "INFO", help="Level of the application log.", group="Logging")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_bsn": {"()": "schakelpunt.core.logging.RedactBSNFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_bsn"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# --- Access log ------------------------------------------------------------------------
+
+AUDIT_TRUSTED_PROXY_COUNT = config(
+    "AUDIT_TRUSTED_PROXY_COUNT",
+    0,
+    help="Number of reverse proxies in front of the app whose X-Forwarded-For is trusted "
+    "for the origin address in the access log. 0: use the connection's address.",
+    group="Beveiliging",
+)
+
+FORM_RENDERER = "schakelpunt.core.forms.FormRenderer"

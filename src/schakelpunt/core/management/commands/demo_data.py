@@ -1,0 +1,35 @@
+"""Load the demo data of every app, idempotently: running it twice changes nothing."""
+
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+# Each app that has demo data offers ``<app>.demo.load(*, rng, fake, stdout)``; order matters.
+DEMO_LOADERS = [
+    "schakelpunt.organisations.demo.load",
+    "schakelpunt.accounts.demo.load",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo region, desks, organisations and one user per role (never in production)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Seed for the fake data.")
+
+    def handle(self, *args, seed: int, **options):
+        if settings.ENVIRONMENT == "production":
+            raise CommandError(
+                "Demo data is refused under production settings: its passwords are public."
+            )
+        from faker import Faker  # a development dependency, like the demo itself
+
+        rng = random.Random(seed)
+        fake = Faker("nl_NL")
+        fake.seed_instance(seed)
+        with transaction.atomic():
+            for path in DEMO_LOADERS:
+                import_string(path)(rng=rng, fake=fake, stdout=self.stdout)

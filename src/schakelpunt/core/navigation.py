@@ -1,0 +1,42 @@
+"""The main navigation: each role sees the items whose view rule lets it in."""
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.urls import resolve, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from schakelpunt.core.access import AccessRule, rule_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+
+
+NAVIGATION = [
+    NavItem("core:home", _("Start")),
+    NavItem("organisations:participants", _("Deelnemers")),
+    NavItem("audit:log", _("Toegangslog")),
+    NavItem("admin:index", _("Beheer")),
+    NavItem("api:docs", _("API")),
+]
+
+
+@cache
+def _rule(url_name: str) -> tuple[str, AccessRule | None]:
+    path = reverse(url_name)
+    match = resolve(path)
+    return path, rule_for(match.func, match)
+
+
+def items_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAVIGATION:
+        path, rule = _rule(item.url_name)
+        if rule is not None and rule.allows(user):
+            current = current_path == path if path == "/" else current_path.startswith(path)
+            items.append({"url": path, "label": item.label, "current": current})
+    return items

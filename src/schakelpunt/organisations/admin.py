@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from schakelpunt.organisations.models import (
+    Desk,
+    Location,
+    Municipality,
+    OpeningHours,
+    Organisation,
+    Participation,
+    Region,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["organisation", "desk"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "municipality", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["name"]
+    inlines = [ParticipationInline]
+
+
+class LocationInline(admin.StackedInline):
+    model = Location
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Desk)
+class DeskAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    filter_horizontal = ["municipalities"]
+    inlines = [LocationInline, ParticipationInline]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 1
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "desk", "town", "is_active"]
+    list_filter = ["desk", "municipality", "is_active"]
+    search_fields = ["name", "town", "postcode"]
+    autocomplete_fields = ["municipality"]
+    inlines = [OpeningHoursInline]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = [
+        "organisation",
+        "desk",
+        "collaboration_model",
+        "agreement_start",
+        "agreement_end",
+        "yearly_contribution",
+    ]
+    list_filter = [
+        "desk",
+        "collaboration_model",
+        "is_front_office",
+        "is_back_office",
+        "is_financier",
+    ]
+    search_fields = ["organisation__name", "desk__name"]
+    autocomplete_fields = ["organisation", "desk"]

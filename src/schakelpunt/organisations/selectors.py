@@ -1,0 +1,56 @@
+"""Reads of desks and participants that several callers need."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from schakelpunt.organisations.models import Desk, Location, OpeningHours, Participation
+
+
+def desks_visible_to(user) -> QuerySet[Desk]:
+    """Desks a staff member works with.
+
+    Administrators (who may change desks) see all of them; everyone else sees the desks
+    they are assigned to and the desks serving their own organisation's municipality.
+    """
+    if not user.is_authenticated:
+        return Desk.objects.none()
+    if user.has_perm("organisations.change_desk"):
+        return Desk.objects.all()
+    condition = Q(pk__in=user.desks.values("pk"))
+    if user.organisation_id and user.organisation.municipality_id:
+        condition |= Q(municipalities=user.organisation.municipality_id)
+    return Desk.objects.filter(condition).distinct()
+
+
+def desks_for_user(user) -> list[Desk]:
+    """The user's desks with their active locations and opening hours, for the home page."""
+    return list(_with_locations(desks_visible_to(user).filter(is_active=True)))
+
+
+def public_desks() -> QuerySet[Desk]:
+    return _with_locations(Desk.objects.filter(is_active=True)).prefetch_related("municipalities")
+
+
+def _with_locations(desks: QuerySet[Desk]) -> QuerySet[Desk]:
+    return desks.order_by("name").prefetch_related(
+        Prefetch(
+            "locations",
+            queryset=Location.objects.filter(is_active=True)
+            .order_by("name")
+            .prefetch_related(
+                Prefetch(
+                    "opening_hours",
+                    queryset=OpeningHours.objects.order_by("kind", "weekday", "opens"),
+                )
+            ),
+        )
+    )
+
+
+def participation_list(*, viewer) -> QuerySet[Participation]:
+    if not viewer.has_perm("organisations.view_participation"):
+        return Participation.objects.none()
+    return (
+        Participation.objects.filter(desk__in=desks_visible_to(viewer))
+        .select_related("desk", "organisation")
+        .order_by("desk__name", "organisation__name")
+    )
