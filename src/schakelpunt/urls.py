@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from schakelpunt.accounts import views as account_views
 from schakelpunt.core.access import public
 
 admin.site.site_header = "Schakelpunt – beheer"
@@ -13,6 +15,15 @@ urlpatterns = [
     path("", include("schakelpunt.organisations.urls")),
     path("", include("schakelpunt.audit.urls")),
     path("api/", include("schakelpunt.api.urls")),
+    # One login for everything: the admin site's own login and logout hand over to ours,
+    # so the lockout and session rules apply there too.
+    path(
+        "beheer/login/",
+        public("hands over to the login page")(
+            RedirectView.as_view(pattern_name="accounts:login", query_string=True)
+        ),
+    ),
+    path("beheer/logout/", account_views.logout),
     path("beheer/", admin.site.urls),
     path(
         "taal/",

@@ -249,17 +249,28 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the source folders until co
 # --- Tasks and e-mail ------------------------------------------------------------------
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-EMAIL_BACKEND = config(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend",
-    help="Django e-mail backend. The console backend prints mail instead of sending it.",
-    group="E-mail",
-)
-EMAIL_HOST = config("EMAIL_HOST", "localhost", help="SMTP server.", group="E-mail")
-EMAIL_PORT = config("EMAIL_PORT", 25, help="SMTP port.", group="E-mail")
-EMAIL_USE_TLS = config(
-    "EMAIL_USE_TLS", False, help="Use STARTTLS to the SMTP server.", group="E-mail"
-)
+MAILERS = {
+    "default": {
+        "BACKEND": config(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend",
+            help="Django e-mail backend. The console backend prints mail instead of sending it; "
+            "django.core.mail.backends.smtp.EmailBackend sends it.",
+            group="E-mail",
+        ),
+        "OPTIONS": {},
+    }
+}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": config("EMAIL_HOST", "localhost", help="SMTP server.", group="E-mail"),
+        "port": config("EMAIL_PORT", 25, help="SMTP port.", group="E-mail"),
+        "username": config("EMAIL_HOST_USER", "", help="SMTP user name.", group="E-mail"),
+        "password": config("EMAIL_HOST_PASSWORD", "", help="SMTP password.", group="E-mail"),
+        "use_tls": config(
+            "EMAIL_USE_TLS", False, help="Use STARTTLS to the SMTP server.", group="E-mail"
+        ),
+    }
 DEFAULT_FROM_EMAIL = config(
     "DEFAULT_FROM_EMAIL",
     "Schakelpunt <noreply@schakelpunt.invalid>",
