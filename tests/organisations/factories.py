@@ -48,6 +48,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class DeskFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Desk
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Loket {n}")
     slug = factory.Sequence(lambda n: f"loket-{n}")

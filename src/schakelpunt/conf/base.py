@@ -77,13 +77,13 @@ MIDDLEWARE = [
     "schakelpunt.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "schakelpunt.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "schakelpunt.accounts.middleware.SessionLifetimeMiddleware",
     "schakelpunt.core.access.AccessRuleMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -133,8 +133,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # Take the write lock at the start of a transaction, so concurrent writers wait
@@ -150,7 +148,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "schakelpunt.accounts.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -240,6 +238,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# The var folder holds the SQLite file and collected static files; make sure it exists.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -249,28 +249,33 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the source folders until co
 # --- Tasks and e-mail ------------------------------------------------------------------
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-MAILERS = {
-    "default": {
-        "BACKEND": config(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend",
-            help="Django e-mail backend. The console backend prints mail instead of sending it; "
-            "django.core.mail.backends.smtp.EmailBackend sends it.",
-            group="E-mail",
-        ),
-        "OPTIONS": {},
-    }
-}
-if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": config("EMAIL_HOST", "localhost", help="SMTP server.", group="E-mail"),
-        "port": config("EMAIL_PORT", 25, help="SMTP port.", group="E-mail"),
-        "username": config("EMAIL_HOST_USER", "", help="SMTP user name.", group="E-mail"),
-        "password": config("EMAIL_HOST_PASSWORD", "", help="SMTP password.", group="E-mail"),
-        "use_tls": config(
-            "EMAIL_USE_TLS", False, help="Use STARTTLS to the SMTP server.", group="E-mail"
-        ),
-    }
+
+
+def mail_settings(default_backend: str) -> dict:
+    """The MAILERS setting; development prints mail, production sends it over SMTP."""
+    backend = config(
+        "EMAIL_BACKEND",
+        default_backend,
+        help="Django e-mail backend. Development default: the console backend, which prints "
+        "mail instead of sending it; production default: "
+        "django.core.mail.backends.smtp.EmailBackend.",
+        group="E-mail",
+    )
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": config("EMAIL_HOST", "localhost", help="SMTP server.", group="E-mail"),
+            "port": config("EMAIL_PORT", 25, help="SMTP port.", group="E-mail"),
+            "username": config("EMAIL_HOST_USER", "", help="SMTP user name.", group="E-mail"),
+            "password": config("EMAIL_HOST_PASSWORD", "", help="SMTP password.", group="E-mail"),
+            "use_tls": config(
+                "EMAIL_USE_TLS", False, help="Use STARTTLS to the SMTP server.", group="E-mail"
+            ),
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mail_settings("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = config(
     "DEFAULT_FROM_EMAIL",
     "Schakelpunt <noreply@schakelpunt.invalid>",
@@ -319,6 +324,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from schakelpunt.conf.base import *  # noqa: F403
-from schakelpunt.conf.base import SECRET_KEY
+from schakelpunt.conf.base import SECRET_KEY, mail_settings
 from schakelpunt.conf.env import config
 
 ENVIRONMENT = "production"
@@ -37,3 +37,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+MAILERS = mail_settings("django.core.mail.backends.smtp.EmailBackend")
