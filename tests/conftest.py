@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from schakelpunt.contacts.defaults import seed_defaults
 from tests.accounts.factories import ROLES, UserFactory
 from tests.organisations.factories import DeskFactory, OrganisationFactory
 
@@ -10,17 +11,14 @@ def _roles(request):
     """Load the roles fixture (groups and their permissions) for every test with a database."""
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
-    if (
-        "live_server" in names
-        or "transactional_db" in names
-        or (marker and marker.kwargs.get("transaction"))
-    ):
+    if "live_server" in names or "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
     elif "db" in names or marker:
         request.getfixturevalue("db")
     else:
         return
     call_command("loaddata", "roles", verbosity=0)
+    seed_defaults()  # again: transactional tests flush what the migrations seeded
 
 
 @pytest.fixture

@@ -4,11 +4,13 @@ import factory
 
 from schakelpunt.organisations.models import (
     Desk,
+    District,
     Location,
     Municipality,
     OpeningHours,
     Organisation,
     Participation,
+    PostcodeArea,
     Region,
 )
 
@@ -90,3 +92,20 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     is_back_office = True
     collaboration_model = Participation.CollaborationModel.AGREEMENT
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    code = factory.Sequence(lambda n: f"WK{n:06d}")
+    name = factory.Sequence(lambda n: f"Wijk {n}")
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+class PostcodeAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostcodeArea
+
+    postcode = "7511"
+    district = factory.SubFactory(DistrictFactory)

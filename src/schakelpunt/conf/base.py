@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "schakelpunt.accounts",
     "schakelpunt.organisations",
     "schakelpunt.audit",
+    "schakelpunt.residents",
+    "schakelpunt.contacts",
     "schakelpunt.api",
 ]
 

@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from schakelpunt.organisations.models import (
     Desk,
+    District,
     Location,
     Municipality,
     OpeningHours,
     Organisation,
     Participation,
+    PostcodeArea,
     Region,
 )
 
@@ -86,3 +88,16 @@ class ParticipationAdmin(admin.ModelAdmin):
     ]
     search_fields = ["organisation__name", "desk__name"]
     autocomplete_fields = ["organisation", "desk"]
+
+
+class PostcodeAreaInline(admin.TabularInline):
+    model = PostcodeArea
+    extra = 1
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "code"]
+    inlines = [PostcodeAreaInline]

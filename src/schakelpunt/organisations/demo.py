@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from schakelpunt.organisations.models import (
     Desk,
+    District,
     Location,
     Municipality,
     OpeningHours,
     Organisation,
     Participation,
+    PostcodeArea,
     Region,
 )
 
@@ -111,6 +113,26 @@ DESKS = [
     },
 ]
 H = datetime.time
+# CBS district codes and names; four-digit postcode areas that lie (mostly) in each.
+DISTRICTS = {
+    "GM0153": [
+        ("WK015300", "Centrum", ["7511", "7512"]),
+        ("WK015301", "Noord", ["7523", "7524"]),
+        ("WK015302", "Oost", ["7531", "7532", "7533"]),
+        ("WK015303", "Zuid", ["7541", "7542", "7543"]),
+        ("WK015304", "West", ["7513", "7514"]),
+        ("WK015305", "Glanerbrug", ["7534", "7535"]),
+    ],
+    "GM0164": [
+        ("WK016400", "Hengelo Centrum", ["7551"]),
+        ("WK016401", "Hengelo Noord", ["7552", "7553", "7554"]),
+        ("WK016402", "Hengelo Zuid", ["7555", "7556", "7557"]),
+    ],
+    "GM0173": [
+        ("WK017300", "Oldenzaal Centrum", ["7571"]),
+        ("WK017301", "Oldenzaal Buitengebied", ["7572", "7573", "7574", "7575"]),
+    ],
+}
 
 
 def load(*, rng: random.Random, fake, stdout) -> None:
@@ -120,6 +142,13 @@ def load(*, rng: random.Random, fake, stdout) -> None:
         municipalities[code], _ = Municipality.objects.update_or_create(
             code=code, defaults={"name": name, "region": region}
         )
+    for code, districts in DISTRICTS.items():
+        for district_code, name, postcodes in districts:
+            district, _ = District.objects.update_or_create(
+                code=district_code, defaults={"name": name, "municipality": municipalities[code]}
+            )
+            for postcode in postcodes:
+                PostcodeArea.objects.update_or_create(postcode=postcode, defaults={"district": district})
     organisations = {}
     for name, kind, code in ORGANISATIONS:
         slug = name.lower().replace(" ", "").replace("ë", "e")
@@ -138,9 +167,7 @@ def load(*, rng: random.Random, fake, stdout) -> None:
             defaults={key: spec[key] for key in ("name", "description", "phone", "email")},
         )
         desk.municipalities.set([municipalities[code] for code in spec["municipalities"]])
-        for index, (name, street, number, postcode, town, code, access) in enumerate(
-            spec["locations"]
-        ):
+        for index, (name, street, number, postcode, town, code, access) in enumerate(spec["locations"]):
             location, _ = Location.objects.update_or_create(
                 desk=desk,
                 name=name,

@@ -35,9 +35,7 @@ class Municipality(models.Model):
         _("CBS-code"),
         max_length=6,
         unique=True,
-        validators=[
-            RegexValidator(r"^GM\d{4}$", _("Een gemeentecode is GM gevolgd door vier cijfers."))
-        ],
+        validators=[RegexValidator(r"^GM\d{4}$", _("Een gemeentecode is GM gevolgd door vier cijfers."))],
         help_text=_("De gemeentecode van het CBS, bijvoorbeeld GM0153."),
     )
     name = models.CharField(_("naam"), max_length=100)
@@ -57,6 +55,61 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class District(models.Model):
+    """A district (wijk) of a municipality, as the CBS codes it (WK015301)."""
+
+    code = models.CharField(
+        _("CBS-wijkcode"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^WK\d{6}$", _("Een wijkcode is WK gevolgd door zes cijfers."))],
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="districts"
+    )
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["municipality__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostcodeArea(models.Model):
+    """Which district a postcode lies in: a six-character postcode, or its four digits.
+
+    The table is configured per installation (admin or import); lookup tries the full
+    postcode first and then the four digits.
+    """
+
+    postcode = models.CharField(
+        _("postcode of postcodegebied"),
+        max_length=6,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[1-9]\d{3}([A-Z]{2})?$",
+                _("Vul vier cijfers in, of vier cijfers en twee letters."),
+            )
+        ],
+        help_text=_("1234 voor het hele gebied, of 1234AB voor één postcode (zonder spatie)."),
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("wijk"), on_delete=models.CASCADE, related_name="postcode_areas"
+    )
+
+    class Meta:
+        verbose_name = _("postcodegebied")
+        verbose_name_plural = _("postcodegebieden")
+        ordering = ["postcode"]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} → {self.district}"
 
 
 class Organisation(TimeStampedModel):

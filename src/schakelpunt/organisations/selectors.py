@@ -2,7 +2,14 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from schakelpunt.organisations.models import Desk, Location, OpeningHours, Participation
+from schakelpunt.organisations.models import (
+    Desk,
+    District,
+    Location,
+    OpeningHours,
+    Participation,
+    PostcodeArea,
+)
 
 
 def desks_visible_to(user) -> QuerySet[Desk]:
@@ -54,3 +61,13 @@ def participation_list(*, viewer) -> QuerySet[Participation]:
         .select_related("desk", "organisation")
         .order_by("desk__name", "organisation__name")
     )
+
+
+def district_for_postcode(postcode: str) -> District | None:
+    """The district of a postcode ("7511 AB" or "7511AB"), from the configured table."""
+    compact = postcode.replace(" ", "").upper()
+    if len(compact) != 6:
+        return None
+    areas = PostcodeArea.objects.filter(postcode__in=[compact, compact[:4]]).select_related("district")
+    by_code = {area.postcode: area.district for area in areas}
+    return by_code.get(compact) or by_code.get(compact[:4])
