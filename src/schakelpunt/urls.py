@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("schakelpunt.accounts.urls")),
     path("", include("schakelpunt.organisations.urls")),
     path("", include("schakelpunt.audit.urls")),
+    path("inwoners/", include("schakelpunt.residents.urls")),
+    path("", include("schakelpunt.contacts.urls")),
     path("api/", include("schakelpunt.api.urls")),
     # One login for everything: the admin site's own login and logout hand over to ours,
     # so the lockout and session rules apply there too.
