@@ -1,3 +1,6 @@
+from schakelpunt.residents import urls_detail, urls_search
+
 app_name = "residents"
 
-urlpatterns = []
+# Searching residents (used by intake) and the resident's own page with the timeline.
+urlpatterns = [*urls_search.urlpatterns, *urls_detail.urlpatterns]
