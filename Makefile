@@ -14,13 +14,17 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		echo $$candidate; break; fi; done)
 
-.PHONY: help install demo serve test test-fast lint format messages bench settings-docs clean
+.PHONY: help install demo test lint format messages settings-docs clean
 
 help:
 	@echo "make demo      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test      install and run the whole test suite"
 	@echo "make lint      ruff and the missing-migrations check"
 	@echo "make install   virtualenv and dependencies only"
+	@echo "make format    let ruff fix and format the code"
+	@echo "make messages  update and compile the translation catalogues"
+	@echo "make settings-docs  regenerate docs/settings.md"
+	@echo "make clean     remove the virtualenv and the var folder"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from schakelpunt.accounts import views as account_views
@@ -19,12 +18,7 @@ urlpatterns = [
     path("api/", include("schakelpunt.api.urls")),
     # One login for everything: the admin site's own login and logout hand over to ours,
     # so the lockout and session rules apply there too.
-    path(
-        "beheer/login/",
-        public("hands over to the login page")(
-            RedirectView.as_view(pattern_name="accounts:login", query_string=True)
-        ),
-    ),
+    path("beheer/login/", account_views.admin_login),
     path("beheer/logout/", account_views.logout),
     path("beheer/", admin.site.urls),
     path(

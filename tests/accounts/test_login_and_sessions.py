@@ -37,10 +37,7 @@ def test_wrong_password_gets_a_clear_dutch_message(client, user_for):
     user = user_for("Frontoffice")
     response = log_in(client, user.username, "wrong")
     assert response.status_code == 200
-    assert (
-        "Deze combinatie van gebruikersnaam en wachtwoord kennen we niet."
-        in response.content.decode()
-    )
+    assert "Deze combinatie van gebruikersnaam en wachtwoord kennen we niet." in response.content.decode()
 
 
 def test_account_locks_after_repeated_failures(client, user_for):
@@ -93,3 +90,10 @@ def test_admin_login_hands_over_to_the_one_login_page(client):
     response = client.get("/beheer/login/?next=/beheer/")
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN}?next=/beheer/"
+
+
+def test_a_logged_in_user_who_is_not_staff_is_refused_by_the_admin_site_without_a_loop(client, user_for):
+    client.force_login(user_for("Frontoffice"))
+    response = client.get("/beheer/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1  # /beheer/ → /beheer/login/, refused there

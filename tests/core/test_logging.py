@@ -12,9 +12,7 @@ VALID_BSN = "111222333"  # passes the eleven-test, as the test persons of the BR
 def test_a_valid_bsn_is_masked_and_other_numbers_are_kept():
     assert bsn.is_valid(VALID_BSN)
     assert redact_bsn(f"lookup {VALID_BSN} failed") == f"lookup {MASK} failed"
-    assert (
-        redact_bsn("order 123456789 and phone 0612345678") == "order 123456789 and phone 0612345678"
-    )
+    assert redact_bsn("order 123456789 and phone 0612345678") == "order 123456789 and phone 0612345678"
 
 
 def test_mask_shows_only_the_last_three_digits():
@@ -42,3 +40,16 @@ def test_no_valid_bsn_survives_redaction(text):
             )
             if window.isdigit() and not digits_around:
                 assert not bsn.is_valid(window)
+
+
+def test_filter_redacts_tracebacks(caplog):
+    logger = logging.getLogger("schakelpunt.test")
+    logger.addFilter(RedactBSNFilter())
+    with caplog.at_level(logging.ERROR, logger="schakelpunt.test"):
+        try:
+            raise ValueError(f"no resident with {VALID_BSN}")
+        except ValueError:
+            logger.exception("lookup failed")
+    logger.filters.clear()
+    assert VALID_BSN not in caplog.text
+    assert "no resident with *********" in caplog.text

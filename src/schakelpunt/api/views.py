@@ -5,7 +5,7 @@ from schakelpunt.core.access import authenticated_rule
 
 
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI schema: no data, but only for staff, who build on the API."""
+    """The OpenAPI schema: it holds no data, but is only for logged-in users."""
 
     access_rule = authenticated_rule()
     permission_classes = [FollowsAccessRule]

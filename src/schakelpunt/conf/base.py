@@ -205,6 +205,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The same client address as the access log: behind a proxy every login would otherwise
+# share the proxy's address, and anyone could lock out any user name.
+AXES_CLIENT_IP_CALLABLE = "schakelpunt.audit.services.client_ip"
 
 # --- Security headers ------------------------------------------------------------------
 

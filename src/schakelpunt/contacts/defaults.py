@@ -1,6 +1,6 @@
 """The default taxonomy of life domains and the self-reliance matrix (ZRM).
 
-Seeded into every installation by migration 0002 and configurable afterwards in the admin
+Seeded into every installation by migration 0003 and configurable afterwards in the admin
 site. ``seed_defaults`` is idempotent: it adds what is missing and renames nothing back.
 """
 

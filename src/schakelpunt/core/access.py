@@ -141,8 +141,8 @@ class AccessRuleMiddleware:
             logger.error("View without access rule refused: %s", request.resolver_match.view_name)
             raise PermissionDenied
         if rule.kind in (PUBLIC, ADMIN_SITE) or is_api_view(view_func):
-            # Public views are open; the admin site and the API (which authenticates
-            # tokens itself) enforce the same rule in their own permission checks.
+            # Public views are open; the admin site and the API (which authenticates its
+            # own requests) enforce the same rule in their own permission checks.
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

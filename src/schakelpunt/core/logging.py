@@ -25,4 +25,9 @@ class RedactBSNFilter(logging.Filter):
         redacted = redact_bsn(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: redact the traceback once, here.
+            record.exc_text = redact_bsn(logging.Formatter().formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact_bsn(record.stack_info)
         return True

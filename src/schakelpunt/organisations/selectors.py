@@ -30,6 +30,8 @@ def desks_visible_to(user) -> QuerySet[Desk]:
 
 def desks_for_user(user) -> list[Desk]:
     """The user's desks with their active locations and opening hours, for the home page."""
+    if not user.has_perm("organisations.view_desk"):
+        return []
     return list(_with_locations(desks_visible_to(user).filter(is_active=True)))
 
 

@@ -32,8 +32,6 @@ REACH_EVERY_BRANCH = {
     "SECRET_KEY": "settings-reference-placeholder-" + "x" * 30,
     # The SMTP settings are read only when the SMTP backend is chosen.
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-    # No database file is needed to read the settings.
-    "DATABASE_URL": "sqlite://:memory:",
 }
 
 INTRO = """\
@@ -49,6 +47,8 @@ do not edit it by hand. A test fails when it no longer matches the code.
   `schakelpunt.conf.production` only.
 - Yes/no values: {true} mean yes;
   {false} or an empty value mean no.
+- Defaults are those of `schakelpunt.conf.base`; where production has another default,
+  the description says so.
 - The `EMAIL_HOST`, `EMAIL_PORT`, `EMAIL_HOST_USER`, `EMAIL_HOST_PASSWORD` and
   `EMAIL_USE_TLS` settings are read only when `EMAIL_BACKEND` is the SMTP backend.
 - Lists are comma-separated: `ALLOWED_HOSTS=loket.example.nl,www.loket.example.nl`.
@@ -66,7 +66,11 @@ def _fresh_module(module_name: str):
 
 
 def _collect_once(names_to_clear: set[str]) -> dict[str, Documented]:
-    """Run the settings modules afresh and return what their config() calls registered."""
+    """Run the settings modules afresh and return what their config() calls registered.
+
+    A setting that production reads again with another default (``EMAIL_BACKEND``) is
+    documented with the base default; its help text names the production default.
+    """
     environment = {
         key: value for key, value in os.environ.items() if key not in names_to_clear
     } | REACH_EVERY_BRANCH
@@ -75,11 +79,13 @@ def _collect_once(names_to_clear: set[str]) -> dict[str, Documented]:
     try:
         with mock.patch.dict(os.environ, environment, clear=True):
             base = _fresh_module(BASE_MODULE)
+            from_base = dict(env.REGISTRY)
+            env.REGISTRY.clear()
             # production.py imports the base settings: give it the fresh ones, which saw
             # the long SECRET_KEY above.
             with mock.patch.dict("sys.modules", {BASE_MODULE: base}):
                 _fresh_module(PRODUCTION_MODULE)
-        return dict(env.REGISTRY)
+            return {**env.REGISTRY, **from_base}
     finally:
         env.REGISTRY.clear()
         env.REGISTRY.update(saved)
@@ -129,9 +135,7 @@ def render(documented: dict[str, Documented]) -> str:
             (item for item in documented.values() if item.group == group),
             key=lambda item: item.name,
         ):
-            lines.append(
-                f"| `{item.name}` | {_cell(render_default(item.default))} | {_cell(item.help)} |"
-            )
+            lines.append(f"| `{item.name}` | {_cell(render_default(item.default))} | {_cell(item.help)} |")
     return "\n".join(lines) + "\n"
 
 
