@@ -64,21 +64,14 @@ def test_reading_the_log_is_itself_logged(client, user_for):
     client.force_login(officer)
     response = client.get(reverse("audit:log"))
     assert response.status_code == 200
-    assert (
-        AccessLog.objects.filter(
-            user=officer, action="search", object_type="audit.accesslog"
-        ).count()
-        == 1
-    )
+    assert AccessLog.objects.filter(user=officer, action="search", object_type="audit.accesslog").count() == 1
 
 
 def test_log_filters_and_pages_without_counting(client, user_for):
     officer = user_for("Privacyfunctionaris")
     other = user_for("Frontoffice")
     for index in range(60):
-        access_log_record(
-            acting_user=other, action="read", object_type="organisations.desk", object_id=index
-        )
+        access_log_record(acting_user=other, action="read", object_type="organisations.desk", object_id=index)
     client.force_login(officer)
     response = client.get(reverse("audit:log"), {"username": other.username})
     rows = response.context["rows"]
@@ -88,9 +81,7 @@ def test_log_filters_and_pages_without_counting(client, user_for):
     next_page = client.get(
         reverse("audit:log"), {"username": other.username, "voor": response.context["next_cursor"]}
     )
-    assert [row.object_id for row in next_page.context["rows"]] == [
-        str(i) for i in range(9, -1, -1)
-    ]
+    assert [row.object_id for row in next_page.context["rows"]] == [str(i) for i in range(9, -1, -1)]
     assert next_page.context["next_cursor"] is None
 
 
@@ -100,9 +91,7 @@ def test_log_page_query_count_does_not_grow(client, user_for):
     counts = []
     for added in (1, 49):
         for index in range(added):
-            access_log_record(
-                acting_user=officer, action="read", object_type="x.y", object_id=index
-            )
+            access_log_record(acting_user=officer, action="read", object_type="x.y", object_id=index)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("audit:log")).status_code == 200
         counts.append(len(queries))
@@ -114,9 +103,7 @@ def test_log_page_query_count_does_not_grow(client, user_for):
 
 def test_invalid_filter_shows_message_and_no_rows_are_hidden_silently(client, user_for):
     client.force_login(user_for("Privacyfunctionaris"))
-    response = client.get(
-        reverse("audit:log"), {"date_from": "2026-02-01", "date_to": "2026-01-01"}
-    )
+    response = client.get(reverse("audit:log"), {"date_from": "2026-02-01", "date_to": "2026-01-01"})
     assert response.status_code == 200
     assert "De einddatum ligt vóór de begindatum." in response.content.decode()
 
@@ -127,9 +114,7 @@ def test_export_needs_its_own_permission_and_is_logged(client, user_for):
     assert client.get(reverse("audit:export")).status_code == 403
 
     officer = user_for("Privacyfunctionaris")
-    access_log_record(
-        acting_user=coordinator, action="read", object_type="organisations.desk", object_id=1
-    )
+    access_log_record(acting_user=coordinator, action="read", object_type="organisations.desk", object_id=1)
     client.force_login(officer)
     response = client.get(reverse("audit:export"), {"username": coordinator.username})
     assert response.status_code == 200
@@ -140,17 +125,13 @@ def test_export_needs_its_own_permission_and_is_logged(client, user_for):
     assert AccessLog.objects.filter(user=officer, action="export").count() == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's"
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
 @pytest.mark.parametrize(
     "statement",
     ["UPDATE audit_accesslog SET username = 'someone-else'", "DELETE FROM audit_accesslog"],
 )
 def test_database_refuses_changes_to_the_log(user_for, statement):
-    access_log_record(
-        acting_user=user_for("Frontoffice"), action="read", object_type="x.y", object_id=1
-    )
+    access_log_record(acting_user=user_for("Frontoffice"), action="read", object_type="x.y", object_id=1)
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
@@ -160,9 +141,7 @@ def test_database_refuses_changes_to_the_log(user_for, statement):
     assert AccessLog.objects.count() == 1
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's"
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
 def test_orm_cannot_change_the_log_either(user_for):
     row = access_log_record(
         acting_user=user_for("Frontoffice"), action="read", object_type="x.y", object_id=1

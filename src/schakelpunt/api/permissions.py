@@ -17,4 +17,14 @@ class FollowsAccessRule(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         rule = rule_for(type(view))
-        return rule is not None and rule.allows(request.user)
+        allowed = rule is not None and rule.allows(request.user)
+        if not allowed and request.user.is_authenticated:
+            from schakelpunt.audit.services import access_log_refused
+
+            # Refused API calls are logged like refused pages (the middleware leaves the
+            # API to DRF, which authenticates after the middleware has run).
+            match = request.resolver_match
+            access_log_refused(
+                request=request, object_type="view", object_id=match.view_name if match else ""
+            )
+        return allowed

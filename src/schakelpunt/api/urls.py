@@ -1,10 +1,19 @@
 from django.urls import path
 
 from schakelpunt.api import views
+from schakelpunt.contacts import api as contacts_api
+from schakelpunt.residents import api as residents_api
 
 app_name = "api"
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
+    # Search is a POST: a BSN, name or birth date in the query must never be part of a URL.
+    path("residents/search/", residents_api.ResidentSearchView.as_view(), name="resident-search"),
+    path("residents/<int:pk>/", residents_api.ResidentDetailView.as_view(), name="resident-detail"),
+    path("contacts/", contacts_api.ContactListView.as_view(), name="contact-list"),
+    path("contacts/<int:pk>/", contacts_api.ContactDetailView.as_view(), name="contact-detail"),
+    path("questions/", contacts_api.QuestionListView.as_view(), name="question-list"),
+    path("questions/<int:pk>/", contacts_api.QuestionDetailView.as_view(), name="question-detail"),
 ]

@@ -52,9 +52,7 @@ class AccessLog(models.Model):
     action = models.CharField(_("handeling"), max_length=16, choices=Action.choices)
     object_type = models.CharField(_("soort gegeven"), max_length=100)
     object_id = models.CharField(_("kenmerk"), max_length=64, blank=True)
-    result = models.CharField(
-        _("resultaat"), max_length=16, choices=Result.choices, default=Result.SUCCESS
-    )
+    result = models.CharField(_("resultaat"), max_length=16, choices=Result.choices, default=Result.SUCCESS)
     ip_address = models.GenericIPAddressField(_("herkomst (IP-adres)"), null=True, blank=True)
     purpose = models.CharField(
         _("doel"),
@@ -78,9 +76,7 @@ class AccessLog(models.Model):
         permissions = [("export_accesslog", _("Kan het toegangslog exporteren"))]
         ordering = ["-timestamp", "-id"]
         indexes = [
-            models.Index(
-                fields=["object_type", "object_id", "-timestamp"], name="accesslog_object"
-            ),
+            models.Index(fields=["object_type", "object_id", "-timestamp"], name="accesslog_object"),
             models.Index(fields=["user", "-timestamp"], name="accesslog_user"),
         ]
 

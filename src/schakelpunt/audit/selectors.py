@@ -33,9 +33,7 @@ def access_log_list(*, viewer, filters: dict) -> QuerySet[AccessLog]:
     return rows
 
 
-def keyset_page(
-    rows: QuerySet[AccessLog], before: int | None
-) -> tuple[list[AccessLog], int | None]:
+def keyset_page(rows: QuerySet[AccessLog], before: int | None) -> tuple[list[AccessLog], int | None]:
     """One page of rows older than ``before`` (an id), and the cursor of the next page.
 
     Keyset pagination: no COUNT(*) over a table of tens of millions of rows.

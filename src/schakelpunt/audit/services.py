@@ -18,9 +18,7 @@ def client_ip(request: HttpRequest) -> str | None:
     """The address the request came from, trusting only the configured number of proxies."""
     proxies = settings.AUDIT_TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
@@ -73,9 +71,7 @@ def access_log_read(*, request: HttpRequest, obj: models.Model, purpose: str = "
     )
 
 
-def access_log_refused(
-    *, request: HttpRequest, object_type: str, object_id: str | int = ""
-) -> AccessLog:
+def access_log_refused(*, request: HttpRequest, object_type: str, object_id: str | int = "") -> AccessLog:
     return access_log_record(
         acting_user=request.user,
         action=Action.READ,

@@ -308,6 +308,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get their own component name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ResidentStatusEnum": "schakelpunt.residents.models.Resident.Status",
+        "QuestionStatusEnum": "schakelpunt.contacts.models.Question.Status",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------

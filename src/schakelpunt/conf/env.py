@@ -43,9 +43,7 @@ def _to_list(value: str) -> list[str]:
 CASTS: dict[type, Callable[[str], Any]] = {bool: _to_bool, list: _to_list, int: int, str: str}
 
 
-def config(
-    name: str, default: Any, *, help: str, group: str = "Algemeen", cast: type | None = None
-) -> Any:
+def config(name: str, default: Any, *, help: str, group: str = "Algemeen", cast: type | None = None) -> Any:
     """Return the environment variable ``name`` cast to the type of ``default``."""
     REGISTRY[name] = Documented(name=name, default=default, help=help, group=group)
     raw = os.environ.get(name)

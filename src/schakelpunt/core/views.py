@@ -20,9 +20,7 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception:
         database = "error"
     status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database}, status=status
-    )
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
 
 
 @require_GET

@@ -23,7 +23,5 @@ def desk_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @permission_required("organisations.view_participation")
 def participants(request: HttpRequest) -> HttpResponse:
-    page = Paginator(participation_list(viewer=request.user), 50).get_page(
-        request.GET.get("pagina")
-    )
+    page = Paginator(participation_list(viewer=request.user), 50).get_page(request.GET.get("pagina"))
     return render(request, "organisations/participants.html", {"page": page})

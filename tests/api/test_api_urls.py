@@ -1,0 +1,42 @@
+"""Every API URL as anonymous and as every role: the same walk as tests/core/test_all_urls.py.
+
+The full walk covers the API too; this one walks only the API's patterns, so a broken page
+elsewhere does not hide a problem here, and it checks that each endpoint was requested.
+"""
+
+import pytest
+from django.urls import get_resolver
+
+from tests.core.url_walk import iter_patterns, walk
+
+API_ONLY = "tests.api.urls_api_only"
+API_URL_NAMES = {
+    "api:schema",
+    "api:docs",
+    "api:resident-search",
+    "api:resident-detail",
+    "api:contact-list",
+    "api:contact-detail",
+    "api:question-list",
+    "api:question-detail",
+}
+
+
+@pytest.mark.django_db
+def test_every_api_url_follows_its_access_rule(users_by_role):
+    assert {entry.name for entry in iter_patterns(get_resolver(API_ONLY).url_patterns)} == API_URL_NAMES
+    problems, requests = walk({"anonymous": None, **users_by_role}, urlconf=API_ONLY)
+    assert problems == []
+    assert requests == len(API_URL_NAMES) * (len(users_by_role) + 1)
+
+
+@pytest.mark.django_db
+def test_a_refused_api_call_is_logged(client, user_for):
+    from schakelpunt.audit.models import AccessLog
+
+    partner = user_for("Partner")
+    client.force_login(partner)
+    response = client.get("/api/questions/")
+    assert response.status_code == 403
+    row = AccessLog.objects.get(user=partner)
+    assert (row.result, row.object_type) == ("refused", "view")
