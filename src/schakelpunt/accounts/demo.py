@@ -78,7 +78,7 @@ def load(*, rng: random.Random, fake, stdout) -> None:
                 "is_active": True,
             },
         )
-        if created or not user.check_password(DEMO_PASSWORD):
+        if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.set([Group.objects.get(name=role)])

@@ -11,20 +11,23 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "schakelpunt.organisations.demo.load",
     "schakelpunt.accounts.demo.load",
+    "schakelpunt.residents.demo.load",
+    "schakelpunt.contacts.demo.load",
 ]
 
 
 class Command(BaseCommand):
-    help = "Load the demo region, desks, organisations and one user per role (never in production)."
+    help = (
+        "Load the demo region, desks, organisations, one user per role, and a year of residents, "
+        "contacts and questions at the Enschede desk (never in production)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="Seed for the fake data.")
 
     def handle(self, *args, seed: int, **options):
         if settings.ENVIRONMENT == "production":
-            raise CommandError(
-                "Demo data is refused under production settings: its passwords are public."
-            )
+            raise CommandError("Demo data is refused under production settings: its passwords are public.")
         from faker import Faker  # a development dependency, like the demo itself
 
         rng = random.Random(seed)
