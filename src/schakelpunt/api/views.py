@@ -12,6 +12,9 @@ class SchemaView(SpectacularAPIView):
 
 
 class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, from our own static files (template without inline style: CSP)."""
+
     access_rule = authenticated_rule()
+    login_page_for_anonymous = True
     permission_classes = [FollowsAccessRule]
     url_name = "api:schema"

@@ -140,6 +140,13 @@ class AccessRuleMiddleware:
         if rule is None:
             logger.error("View without access rule refused: %s", request.resolver_match.view_name)
             raise PermissionDenied
+        if (
+            is_api_view(view_func)
+            and getattr(view_func.cls, "login_page_for_anonymous", False)
+            and not request.user.is_authenticated
+        ):
+            # An API page meant for people (the browsable docs): send them to the login.
+            return redirect_to_login(request.get_full_path())
         if rule.kind in (PUBLIC, ADMIN_SITE) or is_api_view(view_func):
             # Public views are open; the admin site and the API (which authenticates its
             # own requests) enforce the same rule in their own permission checks.

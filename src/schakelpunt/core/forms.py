@@ -21,7 +21,8 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
     def render(self, template_name, context, request=None):
-        form = context.get("form")
+        # A whole form renders with {"form": ...}; {{ field.as_field_group }} with {"field": ...}.
+        form = context.get("form") or getattr(context.get("field"), "form", None)
         if form is not None:
             for bound in form:
                 css = WIDGET_CLASSES.get(bound.widget_type)
