@@ -71,4 +71,7 @@ def test_docs_page_loads(client, user_for):
 
 def test_schema_and_docs_need_a_login(client):
     assert client.get(reverse("api:schema")).status_code == 403
-    assert client.get(reverse("api:docs")).status_code == 403
+    # The docs are a page for people: anonymous visitors go to the login page.
+    response = client.get(reverse("api:docs"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('api:docs')}"

@@ -137,4 +137,4 @@ def screenshot(page, name: str) -> None:
     """Write a full-page PNG for the user documentation when SCHAKELPUNT_SCREENSHOTS=1."""
     if WRITE_SCREENSHOTS:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOT_DIR / name, full_page=True, animations="disabled")
+        page.screenshot(path=SCREENSHOT_DIR / name, full_page=True, animations="disabled", caret="initial")

@@ -40,7 +40,7 @@ QUESTION_FIELDS = {
 TRACKED_FIELDS = QUESTION_FIELDS | {"domains", "assigned_to"}
 
 
-def _check_outcome(question: Question) -> None:
+def question_check_outcome(question: Question) -> None:
     """A closed question has an outcome; 'no suitable supply' says why."""
     errors = {}
     if question.status == Question.Status.CLOSED and not question.outcome:
@@ -97,7 +97,7 @@ def intake_register(
             raise ValueError(f"unknown question fields: {sorted(unknown)}")
         _check_health_notes(acting_user, item)
         question = Question(contact=new_contact, resident=resident, assigned_to=acting_user, **item)
-        _check_outcome(question)
+        question_check_outcome(question)
         if question.status == Question.Status.CLOSED:
             question.closed_at = timezone.now()
         question.full_clean()
@@ -150,7 +150,7 @@ def question_update(
             changes["domains"] = [before_codes, after_codes]
     if not changes:
         return locked
-    _check_outcome(locked)
+    question_check_outcome(locked)
     if locked.status == Question.Status.CLOSED and locked.closed_at is None:
         locked.closed_at = timezone.now()
     elif locked.status != Question.Status.CLOSED:
@@ -208,8 +208,10 @@ def follow_up_create(
 
 
 @transaction.atomic
-def follow_up_complete(*, acting_user, follow_up: FollowUp, result: str = "") -> FollowUp:
-    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+def follow_up_complete(
+    *, acting_user, follow_up: FollowUp, result: str = "", request: HttpRequest | None = None
+) -> FollowUp:
+    locked = FollowUp.objects.select_for_update().select_related("question").get(pk=follow_up.pk)
     if locked.status != FollowUp.Status.PLANNED:
         raise ValidationError(_("Deze opvolging is al afgehandeld."))
     locked.status = FollowUp.Status.DONE
@@ -217,6 +219,16 @@ def follow_up_complete(*, acting_user, follow_up: FollowUp, result: str = "") ->
     locked.done_at = timezone.now()
     locked.full_clean()
     locked.save()
+    if locked.question.resident_id:
+        access_log_record(
+            acting_user=acting_user,
+            action=Action.CHANGE,
+            object_type="contacts.followup",
+            object_id=locked.pk,
+            request=request,
+            purpose="follow_up",
+            on_behalf_of=f"residents.resident#{locked.question.resident_id}",
+        )
     return locked
 
 

@@ -18,6 +18,8 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("core:home", _("Start")),
+    NavItem("contacts:intake", _("Nieuw contact")),
+    NavItem("contacts:work", _("Werklijst")),
     NavItem("organisations:participants", _("Deelnemers")),
     NavItem("audit:log", _("Toegangslog")),
     NavItem("admin:index", _("Beheer")),
