@@ -29,6 +29,11 @@ def object_label(obj: models.Model | type[models.Model]) -> str:
     return obj._meta.label_lower
 
 
+def on_behalf_of_resident(resident_id: int | None) -> str:
+    """The ``on_behalf_of`` value of a row about a resident's file ("" when anonymous)."""
+    return f"residents.resident#{resident_id}" if resident_id else ""
+
+
 def access_log_record(
     *,
     acting_user: Any,

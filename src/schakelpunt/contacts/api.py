@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from schakelpunt.api.permissions import FollowsAccessRule
-from schakelpunt.audit.services import Action, access_log_record
+from schakelpunt.audit.services import Action, access_log_record, on_behalf_of_resident
 from schakelpunt.contacts.models import Contact, LifeDomain, Question
 from schakelpunt.contacts.selectors import question_get
 from schakelpunt.contacts.serializers import (
@@ -70,10 +70,6 @@ def _contacts(viewer) -> QuerySet[Contact]:
     )
 
 
-def _on_behalf_of(resident_id: int | None) -> str:
-    return f"residents.resident#{resident_id}" if resident_id else ""
-
-
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
@@ -111,7 +107,7 @@ class _LoggedListMixin:
             object_type=self.object_type,
             request=request,
             purpose=PURPOSE,
-            on_behalf_of=_on_behalf_of(self.filters().get("resident")),
+            on_behalf_of=on_behalf_of_resident(self.filters().get("resident")),
         )
         return response
 
@@ -244,7 +240,7 @@ class ContactDetailView(generics.RetrieveAPIView):
                 object_id=contact.pk,
                 request=request,
                 purpose=PURPOSE,
-                on_behalf_of=_on_behalf_of(contact.resident_id),
+                on_behalf_of=on_behalf_of_resident(contact.resident_id),
             )
         return Response(data)
 
@@ -333,6 +329,6 @@ class QuestionDetailView(generics.RetrieveAPIView):
                 object_id=question.pk,
                 request=request,
                 purpose=PURPOSE,
-                on_behalf_of=_on_behalf_of(question.resident_id),
+                on_behalf_of=on_behalf_of_resident(question.resident_id),
             )
         return Response(data)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schakelpunt.audit.services import Action, access_log_record
+from schakelpunt.audit.services import Action, access_log_record, on_behalf_of_resident
 from schakelpunt.contacts.models import (
     Assessment,
     AssessmentInstrument,
@@ -113,7 +113,7 @@ def intake_register(
             object_id=new_contact.pk,
             request=request,
             purpose="intake",
-            on_behalf_of=f"residents.resident#{resident.pk}",
+            on_behalf_of=on_behalf_of_resident(resident.pk),
         )
     return new_contact
 
@@ -172,7 +172,7 @@ def question_update(
             object_id=locked.pk,
             request=request,
             purpose="intake",
-            on_behalf_of=f"residents.resident#{locked.resident_id}",
+            on_behalf_of=on_behalf_of_resident(locked.resident_id),
         )
     return locked
 
@@ -227,7 +227,7 @@ def follow_up_complete(
             object_id=locked.pk,
             request=request,
             purpose="follow_up",
-            on_behalf_of=f"residents.resident#{locked.question.resident_id}",
+            on_behalf_of=on_behalf_of_resident(locked.question.resident_id),
         )
     return locked
 
@@ -272,6 +272,6 @@ def assessment_record(
         object_type="contacts.assessment",
         object_id=assessment.pk,
         purpose="intake",
-        on_behalf_of=f"residents.resident#{resident.pk}",
+        on_behalf_of=on_behalf_of_resident(resident.pk),
     )
     return assessment

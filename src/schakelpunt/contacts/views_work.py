@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schakelpunt.audit.services import Action, access_log_record
+from schakelpunt.audit.services import Action, access_log_record, on_behalf_of_resident
 from schakelpunt.contacts.forms_work import FollowUpDoneForm, QuestionEditForm
 from schakelpunt.contacts.models import FollowUp, LifeDomain, Question
 from schakelpunt.contacts.selectors import (
@@ -76,10 +76,6 @@ WORK_LISTS = [
 ]
 
 
-def _on_behalf_of(question: Question) -> str:
-    return f"residents.resident#{question.resident_id}" if question.resident_id else ""
-
-
 def _log_question_read(request: HttpRequest, question: Question) -> None:
     """A question about a resident is personal data: each look at it is logged."""
     if question.resident_id:
@@ -90,7 +86,7 @@ def _log_question_read(request: HttpRequest, question: Question) -> None:
             object_id=question.pk,
             request=request,
             purpose="question",
-            on_behalf_of=_on_behalf_of(question),
+            on_behalf_of=on_behalf_of_resident(question.resident_id),
         )
 
 
