@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/schakelpunt
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SCALE ?= small
 
 # The first Python >= 3.12 on the PATH (pyenv reads .python-version in this folder).
 PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
@@ -14,11 +15,12 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		echo $$candidate; break; fi; done)
 
-.PHONY: help install demo test lint format messages settings-docs clean
+.PHONY: help install demo test bench lint format messages settings-docs clean
 
 help:
 	@echo "make demo      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test      install and run the whole test suite"
+	@echo "make bench     generate data and run the benchmarks (SCALE=small|large; see docs/performance.md)"
 	@echo "make lint      ruff and the missing-migrations check"
 	@echo "make install   virtualenv and dependencies only"
 	@echo "make format    let ruff fix and format the code"
@@ -52,6 +54,11 @@ test: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure."; exit 1; fi; exit $$rc
 
+# Benchmarks on PostgreSQL (BENCH_DATABASE_URL, default schakelpunt_bench on 127.0.0.1) and, for
+# the small scale, SQLite under var/. Data is generated once per scale; see docs/performance.md.
+bench: install
+	$(BIN)/python -m bench.run --scale $(SCALE)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -62,7 +69,7 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	cd src/schakelpunt && ../../$(MANAGE) makemessages -l nl -l en --no-location --no-obsolete && ../../$(MANAGE) compilemessages
+	cd src/schakelpunt && ../../$(MANAGE) makemessages -l en --no-location --no-obsolete && ../../$(MANAGE) compilemessages
 
 settings-docs: install
 	$(MANAGE) settings_reference > docs/settings.md

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from schakelpunt.contacts.defaults import seed_defaults
 from tests.accounts.factories import ROLES, UserFactory
@@ -19,6 +21,13 @@ def _roles(request):
         return
     call_command("loaddata", "roles", verbosity=0)
     seed_defaults()  # again: transactional tests flush what the migrations seeded
+
+
+@pytest.fixture(autouse=True)
+def _dutch_after_each_test():
+    """Requests activate the chosen language and leave it active: reset it between tests."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ class QuestionEditForm(forms.Form):
     outcome = _model_field("outcome")
     unmet_reason = _model_field("unmet_reason")
     answer = _model_field("answer", widget=forms.Textarea(attrs={"rows": 4}))
-    minutes_spent = _model_field("minutes_spent")
+    minutes_spent = _model_field("minutes_spent", required=False)
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
