@@ -240,6 +240,7 @@ def assessment_record(
     scores: dict[str, int],
     question: Question | None = None,
     instrument_code: str = "zrm",
+    request: HttpRequest | None = None,
 ) -> Assessment:
     """Record one self-reliance measurement: ``scores`` maps domain codes to scores."""
     instrument = AssessmentInstrument.objects.prefetch_related("domains").get(code=instrument_code)
@@ -271,7 +272,8 @@ def assessment_record(
         action=Action.CREATE,
         object_type="contacts.assessment",
         object_id=assessment.pk,
-        purpose="intake",
+        request=request,
+        purpose="self_reliance",
         on_behalf_of=on_behalf_of_resident(resident.pk),
     )
     return assessment

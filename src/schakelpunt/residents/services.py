@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schakelpunt.audit.services import Action, access_log_record
 from schakelpunt.core.exceptions import ConflictError
@@ -49,10 +50,14 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _place(resident: Resident) -> None:
-    """Derive district (and municipality, when missing) from the postcode."""
+    """Derive district and municipality from the postcode, when the postcode table knows it.
+
+    A move to a postcode in another municipality moves the resident there too (and so to
+    the desks serving it); an unknown postcode leaves the municipality as it was given.
+    """
     district = district_for_postcode(resident.postcode) if resident.postcode else None
     resident.district = district
-    if district is not None and resident.municipality_id is None:
+    if district is not None:
         resident.municipality = Municipality.objects.get(pk=district.municipality_id)
 
 
@@ -86,6 +91,7 @@ def resident_update(
     expected_version: int,
     data: dict[str, Any],
     request: HttpRequest | None = None,
+    purpose: str = "edit",
 ) -> Resident:
     """Change a resident; refused with ConflictError when someone saved in between."""
     unknown = set(data) - RESIDENT_FIELDS
@@ -108,14 +114,22 @@ def resident_update(
         object_type="residents.resident",
         object_id=locked.pk,
         request=request,
-        purpose="intake",
+        purpose=purpose,
     )
     return locked
 
 
 @transaction.atomic
-def representation_add(*, acting_user, resident: Resident, data: dict[str, Any]) -> Representation:
+def representation_add(
+    *, acting_user, resident: Resident, data: dict[str, Any], request: HttpRequest | None = None
+) -> Representation:
     representation = Representation(resident=resident, **data)
+    if (
+        representation.valid_from
+        and representation.valid_until
+        and representation.valid_until < representation.valid_from
+    ):
+        raise ValidationError({"valid_until": _("De einddatum ligt vóór de begindatum.")})
     representation.full_clean()
     representation.save()
     access_log_record(
@@ -123,6 +137,7 @@ def representation_add(*, acting_user, resident: Resident, data: dict[str, Any])
         action=Action.CHANGE,
         object_type="residents.resident",
         object_id=resident.pk,
+        request=request,
         purpose="representation",
     )
     return representation
@@ -138,7 +153,16 @@ def consent_record(
     organisation=None,
     legal_basis: str = "",
     given_by: str = "",
+    request: HttpRequest | None = None,
 ) -> Consent:
+    """Record what a resident agreed may be shared; a BSN only with a legal basis."""
+    unknown = set(scope) - set(Consent.Scope.values)
+    if unknown or not scope:
+        raise ValidationError({"scope": _("Kies welke gegevens gedeeld mogen worden.")})
+    if Consent.Scope.BSN in scope and not legal_basis.strip():
+        raise ValidationError(
+            {"legal_basis": _("Het BSN mag alleen gedeeld worden met een wettelijke grondslag: vul die in.")}
+        )
     consent = Consent(
         resident=resident,
         purpose=purpose,
@@ -156,13 +180,14 @@ def consent_record(
         action=Action.CREATE,
         object_type="residents.consent",
         object_id=consent.pk,
+        request=request,
         purpose="consent",
     )
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, acting_user, consent: Consent) -> Consent:
+def consent_withdraw(*, acting_user, consent: Consent, request: HttpRequest | None = None) -> Consent:
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.withdrawn_at is None:
         locked.withdrawn_at = timezone.now()
@@ -173,6 +198,7 @@ def consent_withdraw(*, acting_user, consent: Consent) -> Consent:
             action=Action.CHANGE,
             object_type="residents.consent",
             object_id=locked.pk,
+            request=request,
             purpose="consent",
         )
     return locked

@@ -86,6 +86,12 @@
         } else if (event.key === "Escape") {
           event.preventDefault();
           searchInput.focus();
+        } else if (event.key === "Enter" && window.htmx) {
+          /* Enter can come before htmx has wired a result that just arrived; the browser
+             would then follow the plain link and reload the page. Wire it now, then click. */
+          event.preventDefault();
+          window.htmx.process(event.target);
+          event.target.click();
         }
       });
     }
