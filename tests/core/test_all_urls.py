@@ -60,3 +60,18 @@ def test_middleware_refuses_a_view_without_access_rule(client, user_for):
     clear_url_caches()
     assert response.status_code == 403
     assert b"personal data" not in response.content
+
+
+@pytest.mark.django_db
+def test_models_with_personal_data_see_nothing_unless_they_open_up(user_for):
+    from schakelpunt.audit.models import AccessLog
+    from schakelpunt.contacts.models import Contact, Question
+    from schakelpunt.core.access import VisibleQuerySet
+    from schakelpunt.residents.models import Resident
+    from tests.residents.factories import ResidentFactory
+
+    for model in (Resident, Contact, Question, AccessLog):
+        assert isinstance(model.objects.all(), VisibleQuerySet), model
+    ResidentFactory()
+    # The base class denies everyone; each model opens up in its own visible_to.
+    assert not VisibleQuerySet(model=Resident).visible_to(user_for("Coördinator")).exists()

@@ -9,8 +9,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schakelpunt.core.access import VisibleQuerySet
 
-class AccessLogQuerySet(models.QuerySet):
+
+class AccessLogQuerySet(VisibleQuerySet):
     def visible_to(self, user) -> "AccessLogQuerySet":
         if user.is_authenticated and user.has_perm("audit.view_accesslog"):
             return self.all()

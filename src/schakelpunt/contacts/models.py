@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from schakelpunt.core.access import VisibleQuerySet
 from schakelpunt.core.models import TimeStampedModel
 
 MAX_TEXT = 5000  # characters in a free-text field: a long story fits, a pasted file does not
@@ -33,7 +34,7 @@ class LifeDomain(models.Model):
         return self.name
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(VisibleQuerySet):
     def visible_to(self, user) -> "ContactQuerySet":
         if not user.is_authenticated or not user.has_perm("contacts.view_contact"):
             return self.none()
@@ -116,7 +117,7 @@ class Contact(TimeStampedModel):
         return f"{self.get_channel_display()} {self.started_at:%d-%m-%Y %H:%M}"
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(VisibleQuerySet):
     def visible_to(self, user) -> "QuestionQuerySet":
         if not user.is_authenticated or not user.has_perm("contacts.view_question"):
             return self.none()

@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from schakelpunt.core.access import VisibleQuerySet
 from schakelpunt.core.models import TimeStampedModel
 from schakelpunt.residents.validators import validate_birth_date, validate_bsn, validate_postcode
 
 
-class ResidentQuerySet(models.QuerySet):
+class ResidentQuerySet(VisibleQuerySet):
     def visible_to(self, user) -> "ResidentQuerySet":
         """Residents of the municipalities a user's desks serve, or registered at those desks."""
         if not user.is_authenticated or not user.has_perm("residents.view_resident"):
