@@ -1,0 +1,1 @@
+"""Benchmarks: the scenarios, the runner and the mixed load (docs/performance.md)."""
