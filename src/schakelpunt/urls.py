@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from schakelpunt.accounts import views as account_views
+from schakelpunt.core import views as core_views
 from schakelpunt.core.access import public
 
 admin.site.site_header = "Schakelpunt – beheer"
@@ -24,10 +23,7 @@ urlpatterns = [
     path("beheer/logout/", account_views.logout),
     path("beheer/", admin.site.urls),
     # Pages that link no icon (the admin site's) make browsers ask for /favicon.ico.
-    path(
-        "favicon.ico",
-        public("the site icon")(RedirectView.as_view(url=static("img/schakelpunt.svg"), permanent=True)),
-    ),
+    path("favicon.ico", core_views.favicon),
     path(
         "taal/",
         public("everyone may choose the interface language")(set_language),

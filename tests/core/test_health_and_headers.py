@@ -49,3 +49,9 @@ def test_pages_carry_no_inline_script(client, user_for):
 def test_session_and_csrf_cookies_are_http_only(client, user_for):
     client.get(reverse("accounts:login"))
     assert client.cookies["schakelpunt_csrftoken"]["httponly"]
+
+
+def test_favicon_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/schakelpunt.svg")

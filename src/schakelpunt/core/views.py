@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,3 +28,14 @@ def health(request: HttpRequest) -> JsonResponse:
 @authenticated
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"desks": desks_for_user(request.user)})
+
+
+@require_GET
+@public("the site icon")
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Pages that link no icon (the admin site's) make browsers ask for /favicon.ico.
+
+    The static URL is looked up per request: under production settings it carries a content
+    hash from the manifest, which does not exist yet when the URLs are imported.
+    """
+    return redirect(static("img/schakelpunt.svg"), permanent=True)
