@@ -65,12 +65,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "django_tasks_db",
+    "simple_history",
+    "corsheaders",
     "schakelpunt.core",
     "schakelpunt.accounts",
     "schakelpunt.organisations",
     "schakelpunt.audit",
     "schakelpunt.residents",
     "schakelpunt.contacts",
+    "schakelpunt.directory",
     "schakelpunt.api",
 ]
 
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "schakelpunt.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "schakelpunt.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "schakelpunt.urls"
@@ -350,3 +355,25 @@ AUDIT_TRUSTED_PROXY_COUNT = config(
 )
 
 FORM_RENDERER = "schakelpunt.core.forms.FormRenderer"
+
+# --- Social map (directory) --------------------------------------------------------------
+
+DIRECTORY_STALE_AFTER_DAYS = config(
+    "DIRECTORY_STALE_AFTER_DAYS",
+    183,
+    help="Days after which a service whose details were not confirmed (HSDS assured_date) "
+    "appears in the 'to be checked' list and its organisation is reminded.",
+    group="Sociale kaart",
+)
+DIRECTORY_PAGE_SIZE = config(
+    "DIRECTORY_PAGE_SIZE",
+    25,
+    help="Services per page in the desk search, the public guide and the HSDS API.",
+    group="Sociale kaart",
+)
+
+# The open HSDS API may be read from any origin (HSDS consumers expect it); nothing else.
+CORS_URLS_REGEX = r"^/api/hsds/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
