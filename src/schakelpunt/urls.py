@@ -17,6 +17,7 @@ urlpatterns = [
     path("inwoners/", include("schakelpunt.residents.urls")),
     path("", include("schakelpunt.contacts.urls")),
     path("", include("schakelpunt.directory.urls")),
+    path("", include("schakelpunt.referrals.urls")),
     path("api/", include("schakelpunt.api.urls")),
     # One login for everything: the admin site's own login and logout hand over to ours,
     # so the lockout and session rules apply there too.

@@ -19,6 +19,9 @@ API_URL_NAMES = {
     "api:contact-detail",
     "api:question-list",
     "api:question-detail",
+    "api:referral-list",
+    "api:referral-detail",
+    "api:referral-transition",
 }
 
 

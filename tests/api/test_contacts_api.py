@@ -351,7 +351,9 @@ def test_register_takes_json_only(api, frontoffice, desk):
 def test_registering_needs_the_add_permissions(api, desk, municipality_org):
     reader = UserFactory(organisation=municipality_org, desks=[desk])
     reader.user_permissions.add(
-        Permission.objects.get(codename="view_contact"), Permission.objects.get(codename="view_question")
+        # (app label too: the social map has a "contact" model of its own)
+        Permission.objects.get(codename="view_contact", content_type__app_label="contacts"),
+        Permission.objects.get(codename="view_question", content_type__app_label="contacts"),
     )
     client = api(reader)
     assert client.get(LIST).status_code == 200

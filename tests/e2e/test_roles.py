@@ -17,15 +17,16 @@ from tests.organisations.factories import (
 # What each role finds in the main menu. Written out by hand rather than derived from
 # schakelpunt.core.navigation, so that a change in a rule or in the roles fixture shows here:
 # Nieuw contact needs contacts.add_contact and contacts.add_question, Werklijst
-# contacts.view_question, Deelnemers organisations.view_participation, Toegangslog
+# contacts.view_question, Doorverwijzingen referrals.view_referral and referrals.add_referral,
+# Verwijzingen aan ons referrals.work_referral, Deelnemers organisations.view_participation, Toegangslog
 # audit.view_accesslog, Beheer (the admin site) is_staff; Start and API are open to every
 # logged-in user.
 EXPECTED_NAVIGATION = {
-    "Frontoffice": ["Start", "Nieuw contact", "Werklijst", "Deelnemers", "API"],
-    "Vrijwilliger": ["Start", "Nieuw contact", "Werklijst", "Deelnemers", "API"],
-    "Consulent": ["Start", "Nieuw contact", "Werklijst", "Deelnemers", "API"],
-    "Partner": ["Start", "API"],
-    "Coördinator": ["Start", "Nieuw contact", "Werklijst", "Deelnemers", "API"],
+    "Frontoffice": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
+    "Vrijwilliger": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
+    "Consulent": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
+    "Partner": ["Start", "Verwijzingen aan ons", "API"],
+    "Coördinator": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
     "Beleidsmedewerker": ["Start", "Deelnemers", "API"],
     "Privacyfunctionaris": ["Start", "Toegangslog", "API"],
     "Functioneel beheerder": ["Start", "Deelnemers", "Beheer", "API"],

@@ -202,20 +202,28 @@ def count_queries(client, url, **kwargs) -> int:
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_resident_page_query_count_does_not_grow_with_the_timeline(client, desk, employee, resident, count):
+    from tests.referrals.factories import ReferralFactory
+
     story(resident, desk, employee, count)
     ConsentFactory(resident=resident, recorded_by=employee)
+    for question in Question.objects.filter(resident=resident):
+        referral = ReferralFactory(question=question, referred_by=employee, consent=None, warm_handover=True)
+        # Each referral the minute after its question, so every kind shares the first page.
+        type(referral).objects.filter(pk=referral.pk).update(
+            created_at=question.created_at + datetime.timedelta(minutes=1)
+        )
     client.force_login(employee)
     client.get(detail_url(resident))  # warm up: the content types and permissions caches
     # 1 session, 1 user, 2 permissions (the user's own and through groups), 1 the resident,
-    # 4 timeline keys (the newest contacts, questions, follow-ups and consents, one query each),
-    # 6 timeline objects on the page (contacts + their questions, questions + their domains,
-    # follow-ups, consents), 2 access-log row (the user's roles, the insert),
+    # 5 timeline keys (the newest contacts, questions, follow-ups, referrals and consents),
+    # 7 timeline objects on the page (contacts + their questions, questions + their domains,
+    # follow-ups, referrals, consents), 2 access-log row (the user's roles, the insert),
     # 1 representations, 1 active consents, 1 life domains for the filter form,
     # 3 saving the session, as on every request for the idle timeout (savepoint, update, release).
-    assert count_queries(client, detail_url(resident)) == 23
+    assert count_queries(client, detail_url(resident)) == 25
     # The htmx fragment leaves out the personal-data card (representations, active consents)
     # and the filter form (life domains).
-    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 20
+    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 22
 
 
 def test_contact_without_questions_shows_on_the_timeline(client, desk, employee, resident):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from schakelpunt.api import views
 from schakelpunt.contacts import api as contacts_api
+from schakelpunt.referrals import api as referrals_api
 from schakelpunt.residents import api as residents_api
 
 app_name = "api"
@@ -16,4 +17,11 @@ urlpatterns = [
     path("contacts/<int:pk>/", contacts_api.ContactDetailView.as_view(), name="contact-detail"),
     path("questions/", contacts_api.QuestionListView.as_view(), name="question-list"),
     path("questions/<int:pk>/", contacts_api.QuestionDetailView.as_view(), name="question-detail"),
+    path("referrals/", referrals_api.ReferralListView.as_view(), name="referral-list"),
+    path("referrals/<int:pk>/", referrals_api.ReferralDetailView.as_view(), name="referral-detail"),
+    path(
+        "referrals/<int:pk>/status/",
+        referrals_api.ReferralTransitionView.as_view(),
+        name="referral-transition",
+    ),
 ]

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "schakelpunt.residents",
     "schakelpunt.contacts",
     "schakelpunt.directory",
+    "schakelpunt.referrals",
     "schakelpunt.api",
 ]
 
@@ -292,12 +293,20 @@ DEFAULT_FROM_EMAIL = config(
     help="Sender address of mail from the system.",
     group="E-mail",
 )
+SITE_URL = config(
+    "SITE_URL",
+    "http://127.0.0.1:8000",
+    help="The address at which users reach Schakelpunt, for links in e-mails (no trailing slash).",
+    group="E-mail",
+)
 
 # --- API -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        # Partners' own systems: a key per organisation (referrals/authentication.py).
+        "schakelpunt.referrals.authentication.ApiTokenAuthentication",
     ],
     # Deny by default: every endpoint names the permission it needs.
     "DEFAULT_PERMISSION_CLASSES": ["schakelpunt.api.permissions.DenyAll"],
@@ -317,6 +326,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ResidentStatusEnum": "schakelpunt.residents.models.Resident.Status",
         "QuestionStatusEnum": "schakelpunt.contacts.models.Question.Status",
+        "ReferralStatusEnum": "schakelpunt.referrals.models.Referral.Status",
+        "ReferralReasonEnum": "schakelpunt.referrals.models.Referral.Reason",
     },
 }
 
@@ -363,6 +374,13 @@ DIRECTORY_STALE_AFTER_DAYS = config(
     183,
     help="Days after which a service whose details were not confirmed (HSDS assured_date) "
     "appears in the 'to be checked' list and its organisation is reminded.",
+    group="Sociale kaart",
+)
+DIRECTORY_REMINDER_INTERVAL_DAYS = config(
+    "DIRECTORY_REMINDER_INTERVAL_DAYS",
+    30,
+    help="Days between two reminder e-mails to one organisation about its services to be "
+    "checked (directory_remind_stale mails an organisation at most once in this period).",
     group="Sociale kaart",
 )
 DIRECTORY_PAGE_SIZE = config(

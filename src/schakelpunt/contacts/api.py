@@ -19,8 +19,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
+from schakelpunt.api.errors import drf_error
 from schakelpunt.api.permissions import FollowsAccessRule
 from schakelpunt.audit.services import Action, access_log_record, on_behalf_of_resident
 from schakelpunt.contacts.models import Contact, LifeDomain, Question
@@ -72,18 +72,6 @@ def _contacts(viewer) -> QuerySet[Contact]:
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """A Django ValidationError from a service, as a 400 with the same keys."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(
-            {
-                (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
-                for field, messages in error.message_dict.items()
-            }
-        )
-    return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
 
 
 class _LoggedListMixin:
@@ -196,7 +184,7 @@ class ContactListView(_LoggedListMixin, generics.ListAPIView):
                 request=request,
             )
         except DjangoValidationError as error:
-            raise _drf_error(error) from None
+            raise drf_error(error) from None
         contact = _contacts(request.user).get(pk=contact.pk)
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
 

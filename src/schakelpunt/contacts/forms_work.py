@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schakelpunt.contacts.models import FollowUp, LifeDomain, Question
+from schakelpunt.core.forms import ServiceErrorsMixin
 
 # Free-text fields of a question; browsers send their line breaks as CRLF.
 TEXT_FIELDS = ("question_text", "clarification", "health_notes", "answer")
@@ -43,7 +44,7 @@ class TimelineFilterForm(forms.Form):
         return {"domain": domain.code if domain else "", "status": self.cleaned_data.get("status") or ""}
 
 
-class QuestionEditForm(forms.Form):
+class QuestionEditForm(ServiceErrorsMixin, forms.Form):
     """Edit a question. ``version`` is the version the employee opened: the service refuses the
     save when someone else saved since (optimistic locking)."""
 
@@ -91,14 +92,6 @@ class QuestionEditForm(forms.Form):
         if data.get("minutes_spent") is None:
             data["minutes_spent"] = 0
         return data
-
-    def add_service_errors(self, error) -> None:
-        """Put the service's ValidationError next to the fields it names, the rest on top."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class FollowUpDoneForm(forms.Form):

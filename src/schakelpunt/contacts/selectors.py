@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from schakelpunt.contacts.models import Contact, FollowUp, LifeDomain, Question
 from schakelpunt.core.access import get_visible_or_404
+from schakelpunt.referrals.models import Referral
 from schakelpunt.residents.models import Consent, Resident
 
 TIMELINE_PAGE_SIZE = 25
@@ -19,7 +20,7 @@ TIMELINE_PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # "contact", "question", "follow_up", "consent"
+    kind: str  # "contact", "question", "follow_up", "consent", "referral"
     when: datetime.datetime
     obj: Any
 
@@ -75,6 +76,10 @@ def resident_timeline(
         "question": questions.order_by("-created_at", "-pk").values_list("pk", "created_at")[:needed],
         "follow_up": follow_ups.order_by("-due_date", "-pk").values_list("pk", "due_date")[:needed],
     }
+    if viewer.has_perm("referrals.view_referral"):
+        referrals = Referral.objects.visible_to(viewer).filter(question__in=questions.values("pk"))
+        newest = referrals.order_by("-created_at", "-pk")
+        sources["referral"] = newest.values_list("pk", "created_at")[:needed]
     if not filtered and viewer.has_perm("residents.view_consent"):
         consents = Consent.objects.filter(resident=resident)
         sources["consent"] = consents.order_by("-given_at", "-pk").values_list("pk", "given_at")[:needed]
@@ -102,6 +107,9 @@ def resident_timeline(
         ),
         "consent": lambda pks: Consent.objects.filter(pk__in=pks).select_related(
             "organisation", "recorded_by"
+        ),
+        "referral": lambda pks: Referral.objects.filter(pk__in=pks).select_related(
+            "organisation", "service", "question", "referred_by"
         ),
     }
     objects: dict[tuple[str, int], Any] = {}

@@ -23,6 +23,7 @@ from schakelpunt.contacts.models import (
 )
 from schakelpunt.core.exceptions import ConflictError
 from schakelpunt.organisations.models import Desk
+from schakelpunt.referrals.models import Referral
 from schakelpunt.residents.models import Resident
 
 CONTACT_FIELDS = {"channel", "location", "started_at", "duration_minutes", "asked_by", "asker_name"}
@@ -49,6 +50,13 @@ def question_check_outcome(question: Question) -> None:
         errors["unmet_reason"] = _("Geef aan waarom er geen passend aanbod is.")
     if question.outcome != Question.Outcome.NO_SUPPLY:
         question.unmet_reason = ""
+    # A question stays open while a partner is still working one of its referrals.
+    if (
+        question.status == Question.Status.CLOSED
+        and question.pk is not None
+        and question.referrals.filter(status__in=Referral.OPEN_STATUSES).exists()
+    ):
+        errors["status"] = _("Deze vraag heeft nog lopende doorverwijzingen; sluit die eerst af.")
     if errors:
         raise ValidationError(errors)
 

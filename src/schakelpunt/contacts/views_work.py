@@ -196,6 +196,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_open": (today - timezone.localtime(question.created_at).date()).days,
             "follow_ups": follow_ups,
             "history": _history(question),
+            "referrals": question.referrals.select_related("organisation", "service").order_by("-created_at"),
             "may_edit": request.user.has_perm("contacts.change_question"),
             "may_complete": request.user.has_perm("contacts.change_followup"),
         },

@@ -29,3 +29,15 @@ class FormRenderer(TemplatesSetting):
                 if css and "class" not in bound.field.widget.attrs:
                     bound.field.widget.attrs["class"] = css
         return super().render(template_name, context, request)
+
+
+class ServiceErrorsMixin:
+    """Forms whose data a service checks: ``add_service_errors`` puts the service's
+    ValidationError next to the fields it names, and the rest on top of the form."""
+
+    def add_service_errors(self, error) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)

@@ -20,6 +20,8 @@ NAVIGATION = [
     NavItem("core:home", _("Start")),
     NavItem("contacts:intake", _("Nieuw contact")),
     NavItem("contacts:work", _("Werklijst")),
+    NavItem("referrals:desk-list", _("Doorverwijzingen")),
+    NavItem("referrals:inbox", _("Verwijzingen aan ons")),
     NavItem("organisations:participants", _("Deelnemers")),
     NavItem("audit:log", _("Toegangslog")),
     NavItem("admin:index", _("Beheer")),

@@ -13,6 +13,7 @@ DEMO_LOADERS = [
     "schakelpunt.accounts.demo.load",
     "schakelpunt.residents.demo.load",
     "schakelpunt.contacts.demo.load",
+    "schakelpunt.referrals.demo.load",
 ]
 
 

@@ -1,0 +1,67 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from schakelpunt.organisations.models import Organisation
+from schakelpunt.referrals.models import ApiToken
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue an API key for a partner organisation's own system (shown once), list keys, or "
+        "revoke one. The key acts as the organisation's API account, with the partner role."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("organisation", help="Name or id of the participating organisation.")
+        parser.add_argument("--name", default="Koppeling", help="What the key is for (shown in lists).")
+        parser.add_argument("--list", action="store_true", help="List the organisation's keys.")
+        parser.add_argument("--revoke", metavar="PREFIX", help="Revoke the key that starts with PREFIX.")
+
+    def _organisation(self, value: str) -> Organisation:
+        query = (
+            Organisation.objects.filter(pk=int(value))
+            if value.isdigit()
+            else Organisation.objects.filter(name=value)
+        )
+        organisation = query.first()
+        if organisation is None:
+            raise CommandError(f"Organisatie niet gevonden: {value!r}")
+        return organisation
+
+    @transaction.atomic
+    def handle(self, *args, organisation, name, list=False, revoke=None, **options):
+        organisation = self._organisation(organisation)
+        tokens = ApiToken.objects.filter(account__organisation=organisation)
+        if list:
+            for token in tokens.order_by("created_at"):
+                state = f"ingetrokken {token.revoked_at:%d-%m-%Y}" if token.revoked_at else "actief"
+                used = f"{token.last_used_on:%d-%m-%Y}" if token.last_used_on else "nooit"
+                self.stdout.write(f"{token.key_prefix}…  {token.name}  ({state}; laatst gebruikt: {used})")
+            return
+        if revoke:
+            count = tokens.filter(key_prefix__startswith=revoke[:8], revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            if not count:
+                raise CommandError(f"Geen actieve sleutel die begint met {revoke!r}.")
+            self.stdout.write(self.style.SUCCESS("Sleutel ingetrokken."))
+            return
+        account, created = get_user_model().objects.get_or_create(
+            username=f"api-{organisation.pk}",
+            defaults={
+                "organisation": organisation,
+                "first_name": "API",
+                "last_name": organisation.name[:150],
+            },
+        )
+        if created:
+            account.set_unusable_password()
+            account.save()
+            account.groups.add(Group.objects.get(name="Partner"))
+        key = ApiToken.new_key()
+        ApiToken.objects.create(account=account, name=name, key_prefix=key[:8], key_hash=ApiToken.hash(key))
+        self.stdout.write(f"API-sleutel voor {organisation.name} (wordt maar één keer getoond):")
+        self.stdout.write(key)

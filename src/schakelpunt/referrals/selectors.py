@@ -1,0 +1,119 @@
+"""Reads of referrals: the partner's inbox, the desk's list, one referral, and the moves a user may make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schakelpunt.core.access import get_visible_or_404
+from schakelpunt.referrals import workflow
+from schakelpunt.referrals.models import Referral
+
+S = Referral.Status
+
+
+def overdue_q(today) -> Q:
+    return (
+        Q(status=S.REQUESTED, due_accept__lt=today)
+        | Q(status=S.ACCEPTED, first_contact_at__isnull=True, due_first_contact__lt=today)
+        | Q(status__in=[S.ACCEPTED, S.IN_PROGRESS], due_complete__lt=today)
+    )
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    title: Any
+    empty: Any
+
+    def filter(self, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+        today = timezone.localdate()
+        return {
+            "nieuw": lambda: queryset.filter(status=S.REQUESTED),
+            "lopend": lambda: queryset.filter(status__in=[S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD]),
+            "open": lambda: queryset.filter(status__in=Referral.OPEN_STATUSES),
+            "te-laat": lambda: queryset.filter(overdue_q(today)),
+            "afgesloten": lambda: queryset.filter(status__in=workflow.CLOSED_STATES),
+        }[self.slug]()
+
+
+INBOX_TABS = [
+    Tab("nieuw", _("Nieuw"), _("Er zijn geen nieuwe verwijzingen.")),
+    Tab("lopend", _("Lopend"), _("Er zijn geen lopende verwijzingen.")),
+    Tab("te-laat", _("Over de termijn"), _("Geen verwijzingen over de termijn. Goed bezig!")),
+    Tab("afgesloten", _("Afgesloten"), _("Nog geen afgesloten verwijzingen.")),
+]
+DESK_TABS = [
+    Tab("open", _("Open"), _("Uw loket heeft geen open verwijzingen.")),
+    Tab("te-laat", _("Over de termijn"), _("Geen verwijzingen over de termijn.")),
+    Tab("afgesloten", _("Afgesloten"), _("Nog geen afgesloten verwijzingen.")),
+]
+
+
+def _list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    return queryset.select_related(
+        "resident", "consent", "service", "organisation", "referring_desk"
+    ).order_by("-created_at", "-pk")
+
+
+def inbox(*, viewer) -> QuerySet[Referral]:
+    """Referrals addressed to the viewer's organisation, newest first."""
+    return _list(Referral.objects.received_by(viewer))
+
+
+def desk_referrals(*, viewer) -> QuerySet[Referral]:
+    """Referrals made by the viewer's desks, newest first."""
+    return _list(Referral.objects.visible_to(viewer).filter(referring_desk__in=viewer.desks.all()))
+
+
+def referral_get(*, viewer, pk: int) -> Referral:
+    return get_visible_or_404(
+        Referral.objects.select_related(
+            "question",
+            "question__contact",
+            "resident",
+            "resident__municipality",
+            "organisation",
+            "service",
+            "service__organization",
+            "consent",
+            "consent__organisation",
+            "referring_desk",
+            "referred_by",
+            "agreement",
+        ),
+        viewer,
+        pk=pk,
+    )
+
+
+def side_of(user, referral: Referral) -> str | None:
+    """ "partner" for the receiving organisation, "desk" for the referring desk."""
+    if user.has_perm("referrals.work_referral") and user.organisation_id == referral.organisation_id:
+        return "partner"
+    if user.has_perm("referrals.change_referral") and any(
+        desk.pk == referral.referring_desk_id for desk in user.desks.all()
+    ):
+        return "desk"
+    return None
+
+
+def moves_for(user, referral: Referral) -> list[str]:
+    """The moves offered to this user on this referral, in the order of the workflow."""
+    side = side_of(user, referral)
+    if side is None:
+        return []
+    moves = [
+        status
+        for status in workflow.ALLOWED_TRANSITIONS[referral.status]
+        if status in workflow.MOVES_BY_SIDE[side] and status != S.REQUESTED
+    ]
+    order = [S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED, S.REJECTED, S.FAILED, S.ON_HOLD, S.CANCELLED]
+    moves.sort(key=order.index)
+    if referral.status == S.ON_HOLD:
+        moves = [workflow.RESUME, *[move for move in moves if move not in (S.ACCEPTED, S.IN_PROGRESS)]]
+    return moves
