@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("schakelpunt.audit.urls")),
     path("inwoners/", include("schakelpunt.residents.urls")),
     path("", include("schakelpunt.contacts.urls")),
+    path("brp/", include("schakelpunt.contrib.brp.urls")),
     path("", include("schakelpunt.directory.urls")),
     path("", include("schakelpunt.referrals.urls")),
     path("api/", include("schakelpunt.api.urls")),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "schakelpunt.audit",
     "schakelpunt.residents",
     "schakelpunt.contacts",
+    "schakelpunt.contrib.brp",
     "schakelpunt.directory",
     "schakelpunt.referrals",
     "schakelpunt.api",
@@ -395,3 +396,59 @@ CORS_URLS_REGEX = r"^/api/hsds/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
+
+# --- BRP (population register) -----------------------------------------------------------
+# Haal Centraal BRP API Personen 2.x and the BRP Update API (docs/subsystems/brp.md). The
+# defaults point at the simulator (`schakelpunt brp_simulator`) on this machine.
+
+BRP_API_URL = config(
+    "BRP_API_URL",
+    "http://127.0.0.1:5010/haalcentraal/api/brp",
+    help="Base URL of the BRP API Personen (2.x); the client posts to <url>/personen. "
+    "Default: the simulator on this machine.",
+    group="BRP",
+)
+BRP_UPDATE_API_URL = config(
+    "BRP_UPDATE_API_URL",
+    "http://127.0.0.1:5010/haalcentraal/api/brpupdate",
+    help="Base URL of the BRP Update API (follow indications and changes): "
+    "<url>/volgindicaties and <url>/wijzigingen.",
+    group="BRP",
+)
+BRP_API_KEY = config(
+    "BRP_API_KEY",
+    "",
+    help="API key sent in the X-API-KEY header. Empty: no key is sent (the simulator needs none).",
+    group="BRP",
+)
+BRP_CLIENT_CERT = config(
+    "BRP_CLIENT_CERT",
+    "",
+    help="Path of the PEM client certificate for mutual TLS (PKIoverheid). Empty: no client certificate.",
+    group="BRP",
+)
+BRP_CLIENT_KEY = config(
+    "BRP_CLIENT_KEY",
+    "",
+    help="Path of the private key of BRP_CLIENT_CERT, when it is not in the same file.",
+    group="BRP",
+)
+BRP_CA_BUNDLE = config(
+    "BRP_CA_BUNDLE",
+    "",
+    help="Path of the CA bundle that signs the register's server certificate. Empty: the system's CAs.",
+    group="BRP",
+)
+BRP_TIMEOUT = config(
+    "BRP_TIMEOUT",
+    10,
+    help="Seconds to wait for the register (connecting and each read) before giving up.",
+    group="BRP",
+)
+BRP_RETRIES = config(
+    "BRP_RETRIES",
+    2,
+    help="Extra attempts, with backoff, after a connection error or a 5xx answer from the register.",
+    group="BRP",
+)
+# --- end of BRP ------------------------------------------------------------------------

@@ -54,6 +54,14 @@ def _chosen_resident(request: HttpRequest) -> Resident | None:
     return resident_get(viewer=request.user, pk=int(value))
 
 
+def _register_lookup_form(user):
+    """The lookup in the population register (contrib.brp), for who may use it; else None."""
+    from schakelpunt.contrib.brp.forms import RegisterLookupForm
+    from schakelpunt.contrib.brp.views import LOOKUP_PERMISSIONS
+
+    return RegisterLookupForm() if user.has_perms(LOOKUP_PERMISSIONS) else None
+
+
 def _after_save(resident: Resident | None) -> str:
     """The resident's page when there is one, otherwise a fresh intake screen."""
     if resident is not None:
@@ -142,6 +150,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             "screen": screen,
             "form": screen.contact,
             "search_form": search_form,
+            "brp_form": _register_lookup_form(request.user),
             "show_error_summary": request.method == "POST" and not extra_question,
         }
     )

@@ -126,6 +126,75 @@ class Resident(TimeStampedModel):
         number = f"{self.house_number or ''}{self.house_number_addition}"
         return f"{self.street} {number}, {self.postcode} {self.town}".strip(", ")
 
+    @property
+    def may_be_contacted(self) -> bool:
+        """False once the register reports the resident deceased: no mail, letters or calls.
+
+        Every piece of code that sends something to a resident checks this first.
+        """
+        return self.status != self.Status.DECEASED
+
+
+class FormerIdentifier(models.Model):
+    """A BSN the resident had before the register gave them another one. Appended, never edited."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("inwoner"), on_delete=models.PROTECT, related_name="former_identifiers"
+    )
+    bsn = models.CharField(_("vorig BSN"), max_length=9, validators=[validate_bsn])
+    replaced_on = models.DateField(_("vervangen op"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    source = models.CharField(_("bron"), max_length=20, default="brp")
+
+    class Meta:
+        verbose_name = _("vorig BSN")
+        verbose_name_plural = _("vorige BSN's")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["bsn"], name="former_identifier_bsn")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id}: {self.replaced_on or ''}"
+
+
+class AddressHistory(models.Model):
+    """An address the resident lived at before, with until when. Appended, never edited."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("inwoner"), on_delete=models.PROTECT, related_name="address_history"
+    )
+    street = models.CharField(_("straat"), max_length=200, blank=True)
+    house_number = models.PositiveIntegerField(_("huisnummer"), null=True, blank=True)
+    house_number_addition = models.CharField(_("toevoeging"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    town = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "organisations.District",
+        verbose_name=_("wijk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    valid_until = models.DateField(_("tot"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    source = models.CharField(_("bron"), max_length=20, default="brp")
+
+    class Meta:
+        verbose_name = _("vorig adres")
+        verbose_name_plural = _("vorige adressen")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.house_number or ''}, {self.postcode} {self.town}".strip(", ")
+
 
 class Representation(TimeStampedModel):
     """Someone acting for a resident: another resident, or a named person."""
