@@ -215,15 +215,16 @@ def test_resident_page_query_count_does_not_grow_with_the_timeline(client, desk,
     client.force_login(employee)
     client.get(detail_url(resident))  # warm up: the content types and permissions caches
     # 1 session, 1 user, 2 permissions (the user's own and through groups), 1 the resident,
-    # 5 timeline keys (the newest contacts, questions, follow-ups, referrals and consents),
+    # 6 timeline keys (the newest contacts, questions, follow-ups, referrals, register changes
+    # and consents),
     # 7 timeline objects on the page (contacts + their questions, questions + their domains,
     # follow-ups, referrals, consents), 2 access-log row (the user's roles, the insert),
     # 1 representations, 1 active consents, 1 life domains for the filter form,
     # 3 saving the session, as on every request for the idle timeout (savepoint, update, release).
-    assert count_queries(client, detail_url(resident)) == 25
+    assert count_queries(client, detail_url(resident)) == 26
     # The htmx fragment leaves out the personal-data card (representations, active consents)
     # and the filter form (life domains).
-    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 22
+    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 23
 
 
 def test_contact_without_questions_shows_on_the_timeline(client, desk, employee, resident):
@@ -232,3 +233,20 @@ def test_contact_without_questions_shows_on_the_timeline(client, desk, employee,
     response = client.get(detail_url(resident))
     assert entries(response) == ["contact"]
     assert "Contactmoment: Huisbezoek" in response.content.decode()
+
+
+def test_changes_from_the_register_show_on_the_timeline(client, desk, employee, resident):
+    from schakelpunt.contrib.brp.models import RegisterChange
+
+    RegisterChange.objects.create(
+        resident=resident,
+        kind=RegisterChange.Kind.MOVED,
+        effective_on=datetime.date(2026, 3, 1),
+        register_changed_at=timezone.now(),
+        source="sync",
+    )
+    client.force_login(employee)
+    response = client.get(detail_url(resident))
+    assert entries(response) == ["register_change"]
+    assert "Basisregistratie: Verhuisd binnen de regio" in response.content.decode()
+    assert "Met ingang van 1-3-2026" in response.content.decode()

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from schakelpunt.contacts.models import Contact, FollowUp, LifeDomain, Question
+from schakelpunt.contrib.brp.models import RegisterChange
 from schakelpunt.core.access import get_visible_or_404
 from schakelpunt.referrals.models import Referral
 from schakelpunt.residents.models import Consent, Resident
@@ -20,7 +21,7 @@ TIMELINE_PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # "contact", "question", "follow_up", "consent", "referral"
+    kind: str  # "contact", "question", "follow_up", "consent", "referral", "register_change"
     when: datetime.datetime
     obj: Any
 
@@ -80,6 +81,10 @@ def resident_timeline(
         referrals = Referral.objects.visible_to(viewer).filter(question__in=questions.values("pk"))
         newest = referrals.order_by("-created_at", "-pk")
         sources["referral"] = newest.values_list("pk", "created_at")[:needed]
+    if not filtered:
+        # What the population register changed (moves, death, name), done by the register.
+        changes = RegisterChange.objects.filter(resident=resident).order_by("-applied_at", "-pk")
+        sources["register_change"] = changes.values_list("pk", "applied_at")[:needed]
     if not filtered and viewer.has_perm("residents.view_consent"):
         consents = Consent.objects.filter(resident=resident)
         sources["consent"] = consents.order_by("-given_at", "-pk").values_list("pk", "given_at")[:needed]
@@ -108,6 +113,7 @@ def resident_timeline(
         "consent": lambda pks: Consent.objects.filter(pk__in=pks).select_related(
             "organisation", "recorded_by"
         ),
+        "register_change": lambda pks: RegisterChange.objects.filter(pk__in=pks),
         "referral": lambda pks: Referral.objects.filter(pk__in=pks).select_related(
             "organisation", "service", "question", "referred_by"
         ),
