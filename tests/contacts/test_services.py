@@ -207,3 +207,27 @@ def test_assessment_keeps_scores_per_measurement(desk, user_for):
     assert {s.domain.code: s.score for s in second.scores.all()} == {"financien": 4}
     with pytest.raises(ValidationError):
         assessment_record(acting_user=employee, resident=resident, scores={"financien": 6})
+
+
+def test_registering_a_contact_takes_few_queries(django_assert_num_queries, user_for, desk):
+    """intake_register with a known resident and one question with a life domain."""
+    staff = user_for("Frontoffice")
+    resident = ResidentFactory(registered_desk=desk)
+    domain = LifeDomain.objects.get(code="wonen")
+    # savepoint + release (the service's transaction inside the test's), the desk check, the
+    # contact, the question, its life domain, the user's roles and the access-log row.
+    with django_assert_num_queries(8):
+        intake_register(
+            acting_user=staff,
+            desk=desk,
+            resident=resident,
+            contact={"channel": Contact.Channel.PHONE, "started_at": timezone.now(), "duration_minutes": 8},
+            questions=[
+                {
+                    "question_text": "De trap is te steil.",
+                    "status": "closed",
+                    "outcome": "information",
+                    "domains": [domain],
+                }
+            ],
+        )
