@@ -46,8 +46,13 @@ class ReferralAgreement(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "category", "valid_from"],
-                name="referral_agreement_unique",
-                nulls_distinct=False,
+                condition=Q(category__isnull=False),
+                name="referral_agreement_unique_per_category",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "valid_from"],
+                condition=Q(category__isnull=True),
+                name="referral_agreement_unique_general",
             ),
             models.CheckConstraint(
                 condition=Q(days_to_accept__lte=models.F("days_to_first_contact"))
@@ -234,15 +239,12 @@ class Referral(TimeStampedModel):
             ),
         ]
         indexes = [
+            # The inbox and the desk's list: newest first, with the id as tie-breaker.
+            models.Index(fields=["organisation", "-created_at", "-id"], name="referral_inbox"),
             models.Index(
-                fields=["organisation", "-created_at"],
-                name="referral_inbox",
+                fields=["organisation", "status", "-created_at", "-id"], name="referral_inbox_status"
             ),
-            models.Index(
-                fields=["organisation", "status", "-created_at"],
-                name="referral_inbox_status",
-            ),
-            models.Index(fields=["referring_desk", "-created_at"], name="referral_desk"),
+            models.Index(fields=["referring_desk", "-created_at", "-id"], name="referral_desk"),
             models.Index(
                 fields=["due_complete"],
                 name="referral_open_due",

@@ -133,7 +133,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='referralagreement',
-            constraint=models.UniqueConstraint(fields=('organisation', 'category', 'valid_from'), name='referral_agreement_unique', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('organisation', 'category', 'valid_from'), name='referral_agreement_unique_per_category'),
+        ),
+        migrations.AddConstraint(
+            model_name='referralagreement',
+            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('organisation', 'valid_from'), name='referral_agreement_unique_general'),
         ),
         migrations.AddConstraint(
             model_name='referralagreement',
@@ -141,15 +145,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='referral',
-            index=models.Index(fields=['organisation', '-created_at'], name='referral_inbox'),
+            index=models.Index(fields=['organisation', '-created_at', '-id'], name='referral_inbox'),
         ),
         migrations.AddIndex(
             model_name='referral',
-            index=models.Index(fields=['organisation', 'status', '-created_at'], name='referral_inbox_status'),
+            index=models.Index(fields=['organisation', 'status', '-created_at', '-id'], name='referral_inbox_status'),
         ),
         migrations.AddIndex(
             model_name='referral',
-            index=models.Index(fields=['referring_desk', '-created_at'], name='referral_desk'),
+            index=models.Index(fields=['referring_desk', '-created_at', '-id'], name='referral_desk'),
         ),
         migrations.AddIndex(
             model_name='referral',
