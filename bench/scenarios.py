@@ -57,6 +57,7 @@ TARGETS = {
     "mixed_load_p95_ms": 150,
 }
 QUERY_BUDGET = {"question_register_p95_ms": 15}
+BRP_CHANGES = 100_000  # at most one per active resident with a BSN: fewer at the small scale
 TIMELINE_ITEMS = 50
 
 
@@ -408,6 +409,26 @@ class Bench:
             )
         ]
 
+    def directory(self) -> list[dict]:
+        """hsds_import_10k_s and directory_search_p95_ms: see bench/directory.py."""
+        from bench.directory import directory_scenarios
+
+        return directory_scenarios(iterations=self.iterations, warmup=self.warmup, metric=metric, timed=timed)
+
+    def referral_inbox(self) -> list[dict]:
+        """referral_inbox_p95_ms: see bench/referrals.py."""
+        from bench.referrals import referral_inbox
+
+        return referral_inbox(
+            staff=self.staff, iterations=self.iterations, warmup=self.warmup, metric=metric, timed=timed
+        )
+
+    def brp_changes(self) -> list[dict]:
+        """brp_changes_per_s: see bench/referrals.py (one change per resident with a BSN)."""
+        from bench.referrals import brp_changes
+
+        return brp_changes(changes=BRP_CHANGES, metric=metric)
+
     def run(self) -> list[dict]:
         results = []
         for scenario in (
@@ -417,6 +438,9 @@ class Bench:
             self.access_log_overhead,
             self.who_accessed,
             self.work_list,
+            self.directory,
+            self.referral_inbox,
+            self.brp_changes,
         ):
             started = time.monotonic()
             found = scenario()

@@ -22,6 +22,19 @@ API_URL_NAMES = {
     "api:referral-list",
     "api:referral-detail",
     "api:referral-transition",
+    # The open HSDS API (directory/api_urls.py).
+    "api:hsds-about",
+    "api:hsds-openapi",
+    "api:hsds-services",
+    "api:hsds-service",
+    "api:hsds-organizations",
+    "api:hsds-organization",
+    "api:hsds-taxonomies",
+    "api:hsds-taxonomy",
+    "api:hsds-taxonomy-terms",
+    "api:hsds-taxonomy-term",
+    "api:hsds-service-at-locations",
+    "api:hsds-service-at-location",
 }
 
 

@@ -79,7 +79,10 @@ def build_url(entry: Entry, sample_kwargs: dict[str, dict]) -> str | None:
         try:
             return reverse(entry.name, kwargs=dict.fromkeys(kwargs, SAMPLE_VALUES["int"]))
         except NoReverseMatch:
-            return None
+            try:
+                return reverse(entry.name, kwargs=dict.fromkeys(kwargs, SAMPLE_VALUES["uuid"]))
+            except NoReverseMatch:
+                return None
 
 
 def is_login_redirect(response) -> bool:

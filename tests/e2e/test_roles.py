@@ -18,18 +18,51 @@ from tests.organisations.factories import (
 # schakelpunt.core.navigation, so that a change in a rule or in the roles fixture shows here:
 # Nieuw contact needs contacts.add_contact and contacts.add_question, Werklijst
 # contacts.view_question, Doorverwijzingen referrals.view_referral and referrals.add_referral,
-# Verwijzingen aan ons referrals.work_referral, Deelnemers organisations.view_participation, Toegangslog
+# Verwijzingen aan ons referrals.work_referral, Sociale kaart directory.view_service, Diensten beheren
+# directory.change_service, Deelnemers organisations.view_participation, Toegangslog
 # audit.view_accesslog, Beheer (the admin site) is_staff; Start and API are open to every
 # logged-in user.
 EXPECTED_NAVIGATION = {
-    "Frontoffice": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
-    "Vrijwilliger": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
-    "Consulent": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
-    "Partner": ["Start", "Verwijzingen aan ons", "API"],
-    "Coördinator": ["Start", "Nieuw contact", "Werklijst", "Doorverwijzingen", "Deelnemers", "API"],
-    "Beleidsmedewerker": ["Start", "Deelnemers", "API"],
+    "Frontoffice": [
+        "Start",
+        "Nieuw contact",
+        "Werklijst",
+        "Doorverwijzingen",
+        "Sociale kaart",
+        "Deelnemers",
+        "API",
+    ],
+    "Vrijwilliger": [
+        "Start",
+        "Nieuw contact",
+        "Werklijst",
+        "Doorverwijzingen",
+        "Sociale kaart",
+        "Deelnemers",
+        "API",
+    ],
+    "Consulent": [
+        "Start",
+        "Nieuw contact",
+        "Werklijst",
+        "Doorverwijzingen",
+        "Sociale kaart",
+        "Deelnemers",
+        "API",
+    ],
+    "Partner": ["Start", "Verwijzingen aan ons", "Sociale kaart", "Diensten beheren", "API"],
+    "Coördinator": [
+        "Start",
+        "Nieuw contact",
+        "Werklijst",
+        "Doorverwijzingen",
+        "Sociale kaart",
+        "Deelnemers",
+        "API",
+    ],
+    "Beleidsmedewerker": ["Start", "Sociale kaart", "Deelnemers", "API"],
     "Privacyfunctionaris": ["Start", "Toegangslog", "API"],
-    "Functioneel beheerder": ["Start", "Deelnemers", "Beheer", "API"],
+    "Functioneel beheerder": ["Start", "Sociale kaart", "Diensten beheren", "Deelnemers", "Beheer", "API"],
 }
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from schakelpunt.api import views
 from schakelpunt.contacts import api as contacts_api
@@ -24,4 +24,5 @@ urlpatterns = [
         referrals_api.ReferralTransitionView.as_view(),
         name="referral-transition",
     ),
+    path("hsds/", include("schakelpunt.directory.api_urls")),
 ]

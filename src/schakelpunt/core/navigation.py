@@ -22,6 +22,8 @@ NAVIGATION = [
     NavItem("contacts:work", _("Werklijst")),
     NavItem("referrals:desk-list", _("Doorverwijzingen")),
     NavItem("referrals:inbox", _("Verwijzingen aan ons")),
+    NavItem("directory:search", _("Sociale kaart")),
+    NavItem("directory:manage", _("Diensten beheren")),
     NavItem("organisations:participants", _("Deelnemers")),
     NavItem("audit:log", _("Toegangslog")),
     NavItem("admin:index", _("Beheer")),

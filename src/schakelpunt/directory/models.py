@@ -347,7 +347,10 @@ class Service(HsdsModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ServiceQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    # The change reason says what changed beside the row itself (terms, areas, opening hours).
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("dienst")
@@ -673,3 +676,22 @@ class ServiceAdvice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} ({self.question_id})"
+
+
+class StaleReminder(models.Model):
+    """When a directory organisation was last reminded of its services to be checked, so that
+    ``directory_remind_stale`` mails it at most once per ``DIRECTORY_REMINDER_INTERVAL_DAYS``."""
+
+    organization = models.OneToOneField(
+        Organization, verbose_name=_("aanbieder"), on_delete=models.CASCADE, related_name="stale_reminder"
+    )
+    sent_at = models.DateTimeField(_("laatst herinnerd op"))
+    services_count = models.PositiveIntegerField(_("aantal te controleren diensten"), default=0)
+    recipients = models.TextField(_("ontvangers"), blank=True)
+
+    class Meta:
+        verbose_name = _("herinnering te controleren diensten")
+        verbose_name_plural = _("herinneringen te controleren diensten")
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.sent_at:%Y-%m-%d})"

@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 DEMO_LOADERS = [
     "schakelpunt.organisations.demo.load",
     "schakelpunt.accounts.demo.load",
+    "schakelpunt.directory.demo.load",
     "schakelpunt.residents.demo.load",
     "schakelpunt.contacts.demo.load",
     "schakelpunt.referrals.demo.load",
