@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schakelpunt.contacts.models import AssessmentDomain, AssessmentInstrument
+from schakelpunt.core.forms import ServiceErrorsMixin
 from schakelpunt.organisations.models import Organisation
 from schakelpunt.residents.forms import NewResidentForm
 from schakelpunt.residents.models import Consent, Representation, Resident
@@ -41,15 +42,6 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
         error_messages={"invalid": _("Dit is geen bestaande datum. Schrijf de datum als dd-mm-jjjj.")},
         **kwargs,
     )
-
-
-def _add_service_errors(form: forms.Form, error) -> None:
-    """Put a service's ValidationError next to the fields it names, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 class ResidentEditForm(NewResidentForm):
@@ -109,7 +101,7 @@ class ResidentEditForm(NewResidentForm):
         }
 
 
-class RepresentationForm(forms.Form):
+class RepresentationForm(ServiceErrorsMixin, forms.Form):
     """Someone acting for the resident: a named person, or another resident.
 
     Another resident is picked from the residents at the same address (postcode and house
@@ -229,11 +221,8 @@ class RepresentationForm(forms.Form):
             "valid_until": data.get("valid_until"),
         }
 
-    def add_service_errors(self, error) -> None:
-        _add_service_errors(self, error)
 
-
-class ConsentForm(forms.Form):
+class ConsentForm(ServiceErrorsMixin, forms.Form):
     """What the resident agrees may be shared, with whom and for what."""
 
     purpose = forms.CharField(
@@ -283,9 +272,6 @@ class ConsentForm(forms.Form):
                 ),
             )
         return data
-
-    def add_service_errors(self, error) -> None:
-        _add_service_errors(self, error)
 
 
 def score_label(instrument: AssessmentInstrument, score: int) -> str:
