@@ -43,6 +43,13 @@ def items_for(user, current_path: str) -> list[dict]:
     for item in NAVIGATION:
         path, rule = _rule(item.url_name)
         if rule is not None and rule.allows(user):
-            current = current_path == path if path == "/" else current_path.startswith(path)
-            items.append({"url": path, "label": item.label, "current": current})
+            matches = current_path == path if path == "/" else current_path.startswith(path)
+            items.append({"url": path, "label": item.label, "current": matches})
+    # One current item: the one whose address is the longest match (/sociale-kaart/beheer/
+    # is "Diensten beheren", not also "Sociale kaart").
+    current = max(
+        (item for item in items if item["current"]), key=lambda item: len(item["url"]), default=None
+    )
+    for item in items:
+        item["current"] = item is current
     return items
