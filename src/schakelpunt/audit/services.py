@@ -85,3 +85,32 @@ def access_log_refused(*, request: HttpRequest, object_type: str, object_id: str
         result=Result.REFUSED,
         request=request,
     )
+
+
+def access_log_record_many(*, acting_user: Any, entries: list[dict[str, Any]]) -> list[AccessLog]:
+    """Append many rows by one actor in one INSERT, for batch jobs (the register's changes).
+
+    Each entry holds ``action`` and ``object_type``, and optionally ``object_id``, ``result``,
+    ``purpose`` and ``on_behalf_of``, as :func:`access_log_record` takes them; there is no
+    request. The actor's roles are read once. Call it inside the transaction of the changes.
+    """
+    user = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    actor = {
+        "user": user,
+        "username": user.get_username() if user else "",
+        "roles": ", ".join(user.role_names)[:300] if user else "",
+        "organisation_id": user.organisation_id if user else None,
+    }
+    rows = [
+        AccessLog(
+            **actor,
+            action=entry["action"],
+            object_type=entry["object_type"],
+            object_id=str(entry.get("object_id", "")),
+            result=entry.get("result", Result.SUCCESS),
+            purpose=entry.get("purpose", ""),
+            on_behalf_of=entry.get("on_behalf_of", ""),
+        )
+        for entry in entries
+    ]
+    return AccessLog.objects.bulk_create(rows) if rows else []

@@ -23,25 +23,30 @@ with the resident, so the same change twice finds nothing left to do. It is **or
 ignores a change older than the last one applied. Every change is written as a
 ``RegisterChange`` (the resident's history, done by the register) and an access-log row, in
 the same transaction as the change itself: all of a change for one resident, or nothing.
+
+**In batches**: :func:`apply_items` applies many changes at once. A :class:`Batch` locks its
+residents in one query, reads once what the rules need, lets the rules change the residents
+in memory and collect their rows, and writes everything in bulk; a rare rule with much to do
+per resident (moved away, referrals) still writes per resident. The single-resident
+functions :func:`apply_mutations` and :func:`apply_person` are batches of one.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from schakelpunt.audit.services import Action, access_log_record, on_behalf_of_resident
+from schakelpunt.audit.services import Action, access_log_record_many, on_behalf_of_resident
 from schakelpunt.contacts.models import FollowUp, Question, QuestionChange
 from schakelpunt.contrib.brp.mapping import BrpAddress, BrpPerson, PartialDate, mask
 from schakelpunt.contrib.brp.models import RegisterChange, RegisterLink, SyncRun
-from schakelpunt.organisations.models import Municipality
-from schakelpunt.organisations.selectors import district_for_postcode
+from schakelpunt.organisations.models import District, Municipality, PostcodeArea
 from schakelpunt.referrals.models import Referral
 from schakelpunt.referrals.services import referrals_cancel_for_resident, referrals_flag_moved_away
 from schakelpunt.residents.models import AddressHistory, FormerIdentifier, Resident
@@ -158,6 +163,242 @@ def mutations_from_person(resident: Resident, person: BrpPerson) -> list[Mutatio
     return mutations
 
 
+# --- the batch: what is read once and written at the end ---------------------------------------
+
+
+@dataclass
+class Item:
+    """One change for one resident: its mutations, or the register's person to compare with.
+
+    ``changed_at`` is the register's timestamp of the change (order safety); ``key`` is the
+    caller's, for reporting (a line number, a masked BSN).
+    """
+
+    resident_id: int
+    changed_at: datetime.datetime
+    mutations: list[Mutation] | None = None
+    person: BrpPerson | None = None
+    key: Any = None
+
+
+def _compact(postcode: str) -> str:
+    return postcode.replace(" ", "").upper()
+
+
+class Batch:
+    """The unit of work of :func:`apply_items`.
+
+    It holds the residents of the batch locked, reads once for all of them what the rules need
+    (the region's municipalities, the district per postcode, the open questions and planned
+    follow-ups of those who died, who has open referrals), and collects the rows the rules
+    write, which :meth:`flush` writes in bulk at the end. Every resident is in a batch at most
+    once, so what the batch read about a resident stays true until it is written.
+    """
+
+    def __init__(self, *, actor, source: str, run: SyncRun | None, now: datetime.datetime) -> None:
+        self.actor, self.source, self.run, self.now = actor, source, run, now
+        self.residents: dict[int, Resident] = {}
+        self._region: dict[str, Municipality] | None = None
+        self._districts: dict[str, District | None] = {}
+        self._deaths: dict[int, tuple[list[Question], list[int]]] = {}
+        self._with_referrals: set[int] | None = None
+        # what the rules write
+        self.links: dict[int, RegisterLink] = {}
+        self.changed: dict[int, Resident] = {}
+        self.address_history: list[AddressHistory] = []
+        self.former_identifiers: list[FormerIdentifier] = []
+        self.register_changes: list[RegisterChange] = []
+        self.questions: list[Question] = []
+        self.question_changes: list[QuestionChange] = []
+        self.follow_ups_cancelled: list[int] = []
+        self.access_log: list[dict[str, Any]] = []
+
+    def lock(self, resident_ids: set[int]) -> tuple[dict[int, Resident], dict[int, RegisterLink]]:
+        """Lock the residents (in pk order, so two batches cannot deadlock) and their links."""
+        residents = (
+            Resident.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .filter(pk__in=resident_ids)
+            .order_by("pk")
+        )
+        self.residents = {resident.pk: resident for resident in residents}
+        missing = resident_ids - self.residents.keys()
+        if missing:
+            raise Resident.DoesNotExist(f"residents {sorted(missing)} do not exist")
+        links = RegisterLink.objects.select_for_update().filter(resident_id__in=resident_ids).order_by("pk")
+        return self.residents, {link.resident_id: link for link in links}
+
+    # --- reads, once per batch
+
+    def in_region(self, municipality_code: str) -> Municipality | None:
+        """As :func:`in_region`, from one query per batch."""
+        if not municipality_code:
+            return None
+        if self._region is None:
+            served = Municipality.objects.filter(desks__isnull=False).distinct()
+            self._region = {municipality.code: municipality for municipality in served}
+        return self._region.get(f"GM{municipality_code}")
+
+    def prepare_districts(self, postcodes: Iterable[str]) -> None:
+        """The district of each postcode, as ``district_for_postcode`` finds it, in one query."""
+        wanted = {_compact(postcode) for postcode in postcodes} - self._districts.keys()
+        wanted = {postcode for postcode in wanted if len(postcode) == 6}
+        if not wanted:
+            return
+        areas = PostcodeArea.objects.filter(
+            postcode__in=wanted | {postcode[:4] for postcode in wanted}
+        ).select_related("district__municipality")
+        by_code = {area.postcode: area.district for area in areas}
+        for postcode in wanted:
+            self._districts[postcode] = by_code.get(postcode) or by_code.get(postcode[:4])
+
+    def district(self, postcode: str) -> District | None:
+        compact = _compact(postcode)
+        if len(compact) != 6:
+            return None
+        self.prepare_districts([compact])
+        return self._districts[compact]
+
+    def prepare_deaths(self, resident_ids: Iterable[int]) -> None:
+        """Lock the open questions and planned follow-ups of these residents, in one query each."""
+        ids = [pk for pk in resident_ids if pk not in self._deaths]
+        if not ids:
+            return
+        for pk in ids:
+            self._deaths[pk] = ([], [])
+        questions = Question.objects.select_for_update().filter(resident_id__in=ids).open().order_by("pk")
+        for question in questions:
+            self._deaths[question.resident_id][0].append(question)
+        follow_ups = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .filter(question__resident_id__in=ids, status=FollowUp.Status.PLANNED)
+            .order_by("pk")
+            .values_list("pk", "question__resident_id")
+        )
+        for pk, resident_id in follow_ups:
+            self._deaths[resident_id][1].append(pk)
+
+    def open_questions_and_follow_ups(self, resident_id: int) -> tuple[list[Question], list[int]]:
+        self.prepare_deaths([resident_id])
+        return self._deaths[resident_id]
+
+    def has_open_referrals(self, resident_id: int) -> bool:
+        """Whether the referral hooks have anything to do for this resident (one query per batch)."""
+        if self._with_referrals is None:
+            self._with_referrals = set(
+                Referral.objects.filter(resident_id__in=list(self.residents))
+                .open()
+                .values_list("resident_id", flat=True)
+            )
+        return resident_id in self._with_referrals
+
+    def log(self, object_type: str, object_id: int, on_behalf_of: str = "") -> None:
+        self.access_log.append(
+            {
+                "action": Action.CHANGE,
+                "object_type": object_type,
+                "object_id": object_id,
+                "purpose": PURPOSE,
+                "on_behalf_of": on_behalf_of,
+            }
+        )
+
+    # --- writes, in bulk
+
+    def flush(self) -> None:
+        changed = list(self.changed.values())
+        _bulk_update(Resident, changed, [*RESIDENT_FIELDS, "version", "updated_at"])
+        new_links = [link for link in self.links.values() if link.pk is None]
+        old_links = [link for link in self.links.values() if link.pk is not None]
+        _bulk_update(RegisterLink, old_links, ["last_change_at", "last_checked_at"])
+        _bulk_insert(RegisterLink, new_links)
+        _bulk_update(
+            Question,
+            self.questions,
+            ["status", "outcome", "unmet_reason", "closed_at", "version", "updated_at"],
+        )
+        if self.follow_ups_cancelled:
+            FollowUp.objects.filter(pk__in=self.follow_ups_cancelled).update(
+                status=FollowUp.Status.CANCELLED,
+                result=DECEASED_RESULT,
+                done_at=self.now,
+                updated_at=self.now,
+            )
+        for model, rows in (
+            (AddressHistory, self.address_history),
+            (FormerIdentifier, self.former_identifiers),
+            (RegisterChange, self.register_changes),
+            (QuestionChange, self.question_changes),
+        ):
+            _bulk_insert(model, rows)
+        if self.access_log:
+            access_log_record_many(acting_user=self.actor, entries=self.access_log)
+
+
+def _bulk_update(model: type[models.Model], objs: list, fields: list[str]) -> None:
+    """``bulk_update`` of these fields; on PostgreSQL one ``UPDATE … FROM unnest(arrays)``.
+
+    Django's ``bulk_update`` writes a ``CASE WHEN pk = … THEN …`` per field, which costs time
+    in the square of the rows, in Python and in the database; a join on one array per column
+    costs time in proportion to the rows, and the statement has one parameter per column.
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objs, fields, batch_size=200)
+        return
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    quote = connection.ops.quote_name
+    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
+    names = ", ".join(quote(column.column) for column in columns)
+    assignments = ", ".join(f"{quote(column.column)} = v.{quote(column.column)}" for column in columns[1:])
+    pk = quote(meta.pk.column)
+    params = [_column_values(column, [getattr(obj, column.attname) for obj in objs]) for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names from the model
+            f"FROM unnest({arrays}) AS v({names}) WHERE t.{pk} = v.{pk}",
+            params,
+        )
+
+
+# Fields whose values psycopg takes as they are: no need to prepare each value (which costs).
+_PLAIN_FIELDS = (
+    models.AutoField, models.BigAutoField, models.BooleanField, models.CharField, models.DateField,
+    models.ForeignKey, models.IntegerField, models.OneToOneField, models.PositiveIntegerField,
+    models.TextField,
+)  # fmt: skip
+
+
+def _column_values(column: models.Field, values: list) -> list:
+    if type(column) in _PLAIN_FIELDS or (  # DateTimeField too: Django's values are aware already
+        isinstance(column, models.DateTimeField) and all(value is None or value.tzinfo for value in values)
+    ):
+        return values
+    return [column.get_db_prep_save(value, connection) for value in values]
+
+
+def _bulk_insert(model: type[models.Model], objs: list) -> None:
+    """``bulk_create`` without the new ids; on PostgreSQL one ``INSERT … SELECT unnest(arrays)``
+    (one parameter per column instead of one per value, which the driver must splice in)."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs)
+        return
+    meta = model._meta
+    columns = [column for column in meta.concrete_fields if not column.primary_key]
+    quote = connection.ops.quote_name
+    params = [_column_values(column, [column.pre_save(obj, True) for obj in objs]) for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column.column) for column in columns)}) "  # noqa: S608
+            f"SELECT * FROM unnest({', '.join(f'%s::{column.db_type(connection)}[]' for column in columns)})",
+            params,
+        )
+
+
 # --- the rules ---------------------------------------------------------------------------------
 
 
@@ -169,6 +410,7 @@ class Context:
     source: str
     run: SyncRun | None
     outcome: Outcome
+    batch: Batch
     changes: list[RegisterChange] = field(default_factory=list)
 
     def record(self, kind: str, effective_on: datetime.date | None, **details: Any) -> None:
@@ -186,19 +428,22 @@ class Context:
         self.outcome.applied.append(kind)
 
 
-def _keep_address(resident: Resident, until: datetime.date | None, source: str) -> None:
+def _keep_address(ctx: Context, until: datetime.date | None) -> None:
+    resident = ctx.resident
     if resident.street or resident.postcode:
-        AddressHistory.objects.create(
-            resident=resident,
-            street=resident.street,
-            house_number=resident.house_number,
-            house_number_addition=resident.house_number_addition,
-            postcode=resident.postcode,
-            town=resident.town,
-            municipality_id=resident.municipality_id,
-            district_id=resident.district_id,
-            valid_until=until,
-            source=source,
+        ctx.batch.address_history.append(
+            AddressHistory(
+                resident=resident,
+                street=resident.street,
+                house_number=resident.house_number,
+                house_number_addition=resident.house_number_addition,
+                postcode=resident.postcode,
+                town=resident.town,
+                municipality_id=resident.municipality_id,
+                district_id=resident.district_id,
+                valid_until=until,
+                source=ctx.source,
+            )
         )
 
 
@@ -220,9 +465,9 @@ def in_region(municipality_code: str) -> Municipality | None:
 def rule_moved_within(ctx: Context, mutation: Mutation, municipality: Municipality) -> None:
     resident = ctx.resident
     returned = resident.status == Resident.Status.MOVED_AWAY
-    _keep_address(resident, mutation.effective_on, ctx.source)
+    _keep_address(ctx, mutation.effective_on)
     _set_address(resident, mutation.address)  # type: ignore[arg-type]
-    district = district_for_postcode(resident.postcode) if resident.postcode else None
+    district = ctx.batch.district(resident.postcode) if resident.postcode else None
     resident.district = district
     resident.municipality = district.municipality if district is not None else municipality
     if returned:
@@ -264,9 +509,12 @@ def _flag_open_questions(ctx: Context) -> int:
 
 
 def rule_moved_away(ctx: Context, mutation: Mutation) -> None:
-    """Out of the region or abroad: marked moved away, owners asked to decide; nothing deleted."""
+    """Out of the region or abroad: marked moved away, owners asked to decide; nothing deleted.
+
+    Rare, so the follow-ups and the referral hook are written per resident, not in bulk.
+    """
     resident = ctx.resident
-    _keep_address(resident, mutation.effective_on, ctx.source)
+    _keep_address(ctx, mutation.effective_on)
     if mutation.kind == EMIGRATION:
         _set_address(resident, BrpAddress())
         resident.town = ""
@@ -276,9 +524,10 @@ def rule_moved_away(ctx: Context, mutation: Mutation) -> None:
     resident.status = Resident.Status.MOVED_AWAY
     resident.status_date = mutation.effective_on
     ctx.outcome.follow_ups_flagged += _flag_open_questions(ctx)
-    ctx.outcome.referrals += referrals_after_move_away(
-        resident=resident, actor=ctx.actor, on=mutation.effective_on
-    )
+    if ctx.batch.has_open_referrals(resident.pk):
+        ctx.outcome.referrals += referrals_after_move_away(
+            resident=resident, actor=ctx.actor, on=mutation.effective_on
+        )
     ctx.record(
         RegisterChange.Kind.EMIGRATED if mutation.kind == EMIGRATION else RegisterChange.Kind.MOVED_AWAY,
         mutation.effective_on,
@@ -289,45 +538,38 @@ def rule_moved_away(ctx: Context, mutation: Mutation) -> None:
 
 def rule_deceased(ctx: Context, mutation: Mutation) -> None:
     resident = ctx.resident
-    now = timezone.now()
+    batch = ctx.batch
     resident.status = Resident.Status.DECEASED
     resident.status_date = mutation.effective_on
-    closed = 0
-    for question in Question.objects.select_for_update().filter(resident=resident).open():
+    questions, follow_ups = batch.open_questions_and_follow_ups(resident.pk)
+    for question in questions:
         before = {"status": question.status, "outcome": question.outcome}
         question.status = Question.Status.CLOSED
         question.outcome = Question.Outcome.DECEASED
         question.unmet_reason = ""
-        question.closed_at = now
+        question.closed_at = batch.now
         question.version += 1
-        question.save(
-            update_fields=["status", "outcome", "unmet_reason", "closed_at", "version", "updated_at"]
+        question.updated_at = batch.now
+        batch.questions.append(question)
+        batch.question_changes.append(
+            QuestionChange(
+                question=question,
+                changed_by=ctx.actor,
+                fields={
+                    "status": [before["status"], Question.Status.CLOSED],
+                    "outcome": [before["outcome"], Question.Outcome.DECEASED],
+                },
+            )
         )
-        QuestionChange.objects.create(
-            question=question,
-            changed_by=ctx.actor,
-            fields={
-                "status": [before["status"], Question.Status.CLOSED],
-                "outcome": [before["outcome"], Question.Outcome.DECEASED],
-            },
-        )
-        access_log_record(
-            acting_user=ctx.actor,
-            action=Action.CHANGE,
-            object_type="contacts.question",
-            object_id=question.pk,
-            purpose=PURPOSE,
-            on_behalf_of=on_behalf_of_resident(resident.pk),
-        )
-        closed += 1
-    cancelled = FollowUp.objects.filter(question__resident=resident, status=FollowUp.Status.PLANNED).update(
-        status=FollowUp.Status.CANCELLED, result=DECEASED_RESULT, done_at=now, updated_at=now
-    )
+        batch.log("contacts.question", question.pk, on_behalf_of_resident(resident.pk))
+    batch.follow_ups_cancelled.extend(follow_ups)
+    closed, cancelled = len(questions), len(follow_ups)
     ctx.outcome.questions_closed += closed
     ctx.outcome.follow_ups_cancelled += cancelled
-    ctx.outcome.referrals += referrals_after_death(
-        resident=resident, actor=ctx.actor, on=mutation.effective_on
-    )
+    if batch.has_open_referrals(resident.pk):  # rare: the hook works per resident
+        ctx.outcome.referrals += referrals_after_death(
+            resident=resident, actor=ctx.actor, on=mutation.effective_on
+        )
     ctx.record(
         RegisterChange.Kind.DECEASED,
         mutation.effective_on,
@@ -364,7 +606,9 @@ def rule_bsn(ctx: Context, mutation: Mutation) -> None:
         .exists()
     ):
         raise RuleConflict("new BSN belongs to another active resident")
-    FormerIdentifier.objects.create(resident=resident, bsn=resident.bsn, replaced_on=mutation.effective_on)
+    ctx.batch.former_identifiers.append(
+        FormerIdentifier(resident=resident, bsn=resident.bsn, replaced_on=mutation.effective_on)
+    )
     resident.bsn = mutation.new_bsn
     ctx.record(RegisterChange.Kind.BSN, mutation.effective_on)
 
@@ -372,7 +616,12 @@ def rule_bsn(ctx: Context, mutation: Mutation) -> None:
 # --- applying ----------------------------------------------------------------------------------
 
 
-def is_needed(resident: Resident, mutation: Mutation) -> bool:
+def is_needed(
+    resident: Resident,
+    mutation: Mutation,
+    *,
+    region: Callable[[str], Municipality | None] = in_region,
+) -> bool:
     """False when the resident already is as the mutation says (idempotency)."""
     if mutation.kind == BSN:
         return bool(mutation.new_bsn) and mutation.new_bsn != resident.bsn
@@ -390,7 +639,7 @@ def is_needed(resident: Resident, mutation: Mutation) -> bool:
         if resident.status == Resident.Status.DECEASED or mutation.address is None:
             return False
         if resident.status == Resident.Status.MOVED_AWAY:
-            return in_region(mutation.municipality_code) is not None
+            return region(mutation.municipality_code) is not None
         same_municipality = not mutation.municipality_code or (
             resident.municipality is not None
             and resident.municipality.code == f"GM{mutation.municipality_code}"
@@ -405,8 +654,119 @@ RESIDENT_FIELDS = [
     "status_date",
 ]  # fmt: skip
 
+# Order inside one change: identity first, then status; a death makes a move irrelevant.
+ORDER = {BSN: 0, NAME: 1, BIRTH_DATE: 2, SECRECY: 3, DEATH: 4, EMIGRATION: 5, MOVE: 6}
+
+
+def _apply_one(ctx: Context, mutations: list[Mutation]) -> None:
+    resident, batch = ctx.resident, ctx.batch
+    for mutation in mutations:
+        if not is_needed(resident, mutation, region=batch.in_region):
+            continue  # already so: the same change twice changes nothing
+        if mutation.kind == BSN:
+            rule_bsn(ctx, mutation)
+        elif mutation.kind == NAME:
+            rule_name(ctx, mutation)
+        elif mutation.kind == BIRTH_DATE:
+            rule_birth_date(ctx, mutation)
+        elif mutation.kind == SECRECY:
+            rule_secrecy(ctx, mutation)
+        elif mutation.kind == DEATH and resident.status != Resident.Status.DECEASED:
+            rule_deceased(ctx, mutation)
+        elif mutation.kind == EMIGRATION and resident.status == Resident.Status.ACTIVE:
+            rule_moved_away(ctx, mutation)
+        elif mutation.kind == MOVE and resident.status != Resident.Status.DECEASED:
+            municipality = batch.in_region(mutation.municipality_code)
+            if municipality is not None:
+                rule_moved_within(ctx, mutation, municipality)
+            elif resident.status == Resident.Status.ACTIVE:
+                rule_moved_away(ctx, mutation)
+
+
+def _apply_batch(items: list[Item], *, actor, source: str, run: SyncRun | None) -> list[Outcome]:
+    """Items of distinct residents: lock, read once, apply the rules in memory, write in bulk."""
+    batch = Batch(actor=actor, source=source, run=run, now=timezone.now())
+    residents, links = batch.lock({item.resident_id for item in items})
+    planned: list[list[Mutation]] = []
+    for item in items:
+        resident = residents[item.resident_id]
+        mutations = item.mutations if item.person is None else mutations_from_person(resident, item.person)
+        planned.append(sorted(mutations or [], key=lambda m: ORDER[m.kind]))
+    # What the rules of this batch will read, in one query each.
+    batch.prepare_deaths(
+        item.resident_id
+        for item, mutations in zip(items, planned, strict=True)
+        if any(
+            m.kind == DEATH and residents[item.resident_id].status != Resident.Status.DECEASED
+            for m in mutations
+        )
+    )
+    batch.prepare_districts(
+        m.address.postcode for mutations in planned for m in mutations if m.kind == MOVE and m.address
+    )
+    outcomes: list[Outcome] = []
+    for item, mutations in zip(items, planned, strict=True):
+        resident = residents[item.resident_id]
+        outcome = Outcome()
+        outcomes.append(outcome)
+        link = links.get(resident.pk) or RegisterLink(resident=resident, followed_bsn=resident.bsn)
+        if link.last_change_at is not None and item.changed_at < link.last_change_at:
+            outcome.outdated = True
+            logger.info("BRP change for %s older than the last one applied: ignored", mask(resident.bsn))
+            continue
+        ctx = Context(
+            resident=resident,
+            actor=actor,
+            changed_at=item.changed_at,
+            source=source,
+            run=run,
+            outcome=outcome,
+            batch=batch,
+        )
+        _apply_one(ctx, mutations)
+        link.last_change_at = item.changed_at
+        link.last_checked_at = batch.now
+        batch.links[resident.pk] = link
+        if ctx.changes:
+            resident.version += 1  # locked: an employee editing the old version gets a conflict
+            resident.updated_at = batch.now
+            batch.changed[resident.pk] = resident
+            batch.register_changes.extend(ctx.changes)
+            batch.log("residents.resident", resident.pk)
+    batch.flush()
+    return outcomes
+
 
 @transaction.atomic
+def apply_items(*, items: list[Item], actor, source: str, run: SyncRun | None = None) -> list[Outcome]:
+    """Apply many changes, in their order, all or nothing: one outcome per item.
+
+    The items are applied in batches in which each resident appears once (a second change for
+    the same resident goes into the next batch, so it sees the first one applied); a batch
+    costs about twenty queries however many residents it holds. A failing rule (``RuleConflict``,
+    or an ``IntegrityError`` from the database) rolls the whole call back: callers that want
+    the other items applied retry them one at a time (see ``services``).
+    """
+    # The n-th change of a resident goes into the n-th batch: each batch has a resident once,
+    # and sees that resident's earlier changes applied. Different residents do not wait.
+    batches: list[list[int]] = []
+    rounds: dict[int, int] = {}
+    for index, item in enumerate(items):
+        round_ = rounds[item.resident_id] = rounds.get(item.resident_id, -1) + 1
+        if round_ == len(batches):
+            batches.append([])
+        batches[round_].append(index)
+    if len(batches) > 1:
+        # Lock them all now, in pk order, as a single batch does: two imports cannot deadlock.
+        list(Resident.objects.select_for_update().filter(pk__in=rounds).order_by("pk").values_list("pk"))
+    outcomes: list[Outcome | None] = [None] * len(items)
+    for batch in batches:
+        applied = _apply_batch([items[index] for index in batch], actor=actor, source=source, run=run)
+        for index, outcome in zip(batch, applied, strict=True):
+            outcomes[index] = outcome
+    return outcomes  # type: ignore[return-value]
+
+
 def apply_mutations(
     *,
     resident: Resident,
@@ -417,58 +777,8 @@ def apply_mutations(
     run: SyncRun | None = None,
 ) -> Outcome:
     """Apply the mutations to one resident, all or nothing; older than the last applied: ignored."""
-    outcome = Outcome()
-    locked = (
-        Resident.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=resident.pk)
-    )
-    link, _created = RegisterLink.objects.select_for_update().get_or_create(
-        resident=locked, defaults={"followed_bsn": locked.bsn}
-    )
-    if link.last_change_at is not None and changed_at < link.last_change_at:
-        outcome.outdated = True
-        logger.info("BRP change for %s older than the last one applied: ignored", mask(locked.bsn))
-        return outcome
-    ctx = Context(
-        resident=locked, actor=actor, changed_at=changed_at, source=source, run=run, outcome=outcome
-    )
-    # Order inside one change: identity first, then status; a death makes a move irrelevant.
-    order = {BSN: 0, NAME: 1, BIRTH_DATE: 2, SECRECY: 3, DEATH: 4, EMIGRATION: 5, MOVE: 6}
-    for mutation in sorted(mutations, key=lambda m: order[m.kind]):
-        if not is_needed(locked, mutation):
-            continue  # already so: the same change twice changes nothing
-        if mutation.kind == BSN:
-            rule_bsn(ctx, mutation)
-        elif mutation.kind == NAME:
-            rule_name(ctx, mutation)
-        elif mutation.kind == BIRTH_DATE:
-            rule_birth_date(ctx, mutation)
-        elif mutation.kind == SECRECY:
-            rule_secrecy(ctx, mutation)
-        elif mutation.kind == DEATH and locked.status != Resident.Status.DECEASED:
-            rule_deceased(ctx, mutation)
-        elif mutation.kind == EMIGRATION and locked.status == Resident.Status.ACTIVE:
-            rule_moved_away(ctx, mutation)
-        elif mutation.kind == MOVE and locked.status != Resident.Status.DECEASED:
-            municipality = in_region(mutation.municipality_code)
-            if municipality is not None:
-                rule_moved_within(ctx, mutation, municipality)
-            elif locked.status == Resident.Status.ACTIVE:
-                rule_moved_away(ctx, mutation)
-    link.last_change_at = changed_at
-    link.last_checked_at = timezone.now()
-    link.save()
-    if ctx.changes:
-        locked.version = F("version") + 1
-        locked.save(update_fields=[*RESIDENT_FIELDS, "version", "updated_at"])
-        RegisterChange.objects.bulk_create(ctx.changes)
-        access_log_record(
-            acting_user=actor,
-            action=Action.CHANGE,
-            object_type="residents.resident",
-            object_id=locked.pk,
-            purpose=PURPOSE,
-        )
-    return outcome
+    item = Item(resident_id=resident.pk, changed_at=changed_at, mutations=mutations)
+    return apply_items(items=[item], actor=actor, source=source, run=run)[0]
 
 
 def apply_person(
@@ -480,18 +790,6 @@ def apply_person(
     source: str,
     run: SyncRun | None = None,
 ) -> Outcome:
-    """Compare the resident with the register's person and apply what differs."""
-    with transaction.atomic():
-        current = (
-            Resident.objects.select_for_update(of=("self",))
-            .select_related("municipality")
-            .get(pk=resident.pk)
-        )
-        return apply_mutations(
-            resident=current,
-            mutations=mutations_from_person(current, person),
-            changed_at=changed_at,
-            actor=actor,
-            source=source,
-            run=run,
-        )
+    """Compare the resident (locked, as it is now) with the register's person and apply what differs."""
+    item = Item(resident_id=resident.pk, changed_at=changed_at, person=person)
+    return apply_items(items=[item], actor=actor, source=source, run=run)[0]

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -233,17 +233,19 @@ def follow_indications_update(
 # --- the sync --------------------------------------------------------------------------------------
 
 
-def residents_for_bsns(numbers: Iterable[str]) -> dict[str, list[Resident]]:
-    """Residents known by each BSN: their own, the followed one, or a former one."""
+def resident_ids_for_bsns(numbers: Iterable[str]) -> dict[str, list[int]]:
+    """The residents known by each BSN (their own, the followed one, or a former one), as pks."""
     numbers = set(numbers)
-    found: dict[str, dict[int, Resident]] = {number: {} for number in numbers}
-    for resident in Resident.objects.filter(bsn__in=numbers):
-        found[resident.bsn][resident.pk] = resident
-    for link in RegisterLink.objects.filter(followed_bsn__in=numbers).select_related("resident"):
-        found[link.followed_bsn][link.resident_id] = link.resident
-    for former in FormerIdentifier.objects.filter(bsn__in=numbers).select_related("resident"):
-        found[former.bsn][former.resident_id] = former.resident
-    return {number: list(residents.values()) for number, residents in found.items()}
+    found: dict[str, dict[int, None]] = {number: {} for number in numbers}
+    for pk, bsn in Resident.objects.filter(bsn__in=numbers).values_list("pk", "bsn"):
+        found[bsn][pk] = None
+    for pk, bsn in RegisterLink.objects.filter(followed_bsn__in=numbers).values_list(
+        "resident_id", "followed_bsn"
+    ):
+        found[bsn][pk] = None
+    for pk, bsn in FormerIdentifier.objects.filter(bsn__in=numbers).values_list("resident_id", "bsn"):
+        found[bsn][pk] = None
+    return {number: list(pks) for number, pks in found.items()}
 
 
 def _fetch(client: BrpClient, numbers: list[str], counts: Counter) -> dict[str, BrpPerson]:
@@ -280,6 +282,43 @@ def _tally(counts: Counter, outcome: rules.Outcome) -> None:
     counts["follow_ups_flagged"] += outcome.follow_ups_flagged
 
 
+BATCH_SIZE = 1000  # changes applied per batch: about twenty queries for the lot
+APPLY_ERRORS = (rules.RuleConflict, IntegrityError)
+
+
+def _apply_chunk(
+    groups: list[list[rules.Item]], *, actor, source: str, run: SyncRun
+) -> list[tuple[rules.Item, rules.Outcome | Exception]]:
+    """Apply groups of items (a file line: one item per resident of its BSN) in one batch.
+
+    When one group fails, the batch is rolled back and the groups are applied one at a time, each
+    all or nothing, so the others still apply; a failing group gets its error as its outcome.
+    """
+    items = [item for group in groups for item in group]
+    try:
+        outcomes = rules.apply_items(items=items, actor=actor, source=source, run=run)
+        return list(zip(items, outcomes, strict=True))
+    except APPLY_ERRORS as error:
+        if len(groups) == 1:
+            return [(groups[0][0], _conflict(error))]
+    result: list[tuple[rules.Item, rules.Outcome | Exception]] = []
+    for group in groups:
+        try:
+            outcomes = rules.apply_items(items=group, actor=actor, source=source, run=run)
+        except APPLY_ERRORS as error:
+            result.append((group[0], _conflict(error)))
+        else:
+            result.extend(zip(group, outcomes, strict=True))
+    return result
+
+
+def _conflict(error: Exception) -> rules.RuleConflict:
+    """The error to report: a rule's own, or a plain one for the database's (it may hold a BSN)."""
+    if isinstance(error, rules.RuleConflict):
+        return error
+    return rules.RuleConflict(_("in strijd met een andere inwoner"))
+
+
 def brp_sync(
     *, client: BrpClient | None = None, now: datetime.datetime | None = None, notify: bool = True
 ) -> SyncRun:
@@ -300,25 +339,28 @@ def brp_sync(
         changed = client.wijzigingen(vanaf=since)
         counts["reported"] = len(changed)
         numbers = list(dict.fromkeys([*changed, *newly]))
-        known = residents_for_bsns(numbers)
+        known = resident_ids_for_bsns(numbers)
         counts["unknown"] = sum(1 for number in changed if not known.get(number))
         wanted = [number for number in numbers if known.get(number)]
         persons = _fetch(client, wanted, counts)
+        items: list[rules.Item] = []
         for number in wanted:
             person = persons.get(number)
             if person is None:
                 counts["not_in_register"] += 1
                 continue
-            for resident in known[number]:
-                try:
-                    outcome = rules.apply_person(
-                        resident=resident, person=person, changed_at=now, actor=actor, source="sync", run=run
-                    )
-                except rules.RuleConflict as error:
+            items.extend(
+                rules.Item(resident_id=pk, changed_at=now, person=person, key=number) for pk in known[number]
+            )
+        for start in range(0, len(items), BATCH_SIZE):
+            for item, outcome in _apply_chunk(
+                [[item] for item in items[start : start + BATCH_SIZE]], actor=actor, source="sync", run=run
+            ):
+                if isinstance(outcome, Exception):
                     counts["conflicts"] += 1
-                    errors.append(f"{mask(number)}: {error}")
-                    continue
-                _tally(counts, outcome)
+                    errors.append(f"{mask(item.key)}: {outcome}")
+                else:
+                    _tally(counts, outcome)
         follow_indications_update(client=client, today=today, counts=counts)
     except BrpError as error:
         logger.error("BRP sync stopped: %s (%s)", type(error).__name__, error)
@@ -470,11 +512,47 @@ def _parse_line(row: dict[str, str]) -> tuple[str, rules.Mutation]:
     return number, rules.Mutation(rules.SECRECY, effective_on=date, secret=kind == "geheimhouding_aan")
 
 
+def _import_chunk(
+    lines: list[tuple[int, str, rules.Mutation]],
+    *,
+    actor,
+    run: SyncRun,
+    counts: Counter,
+    result: ImportResult,
+) -> None:
+    """Apply parsed lines in one batch: the residents of all their BSNs found in three queries."""
+    known = resident_ids_for_bsns(number for _line, number, _mutation in lines)
+    groups: list[list[rules.Item]] = []
+    for line, number, mutation in lines:
+        pks = known[number]
+        if not pks:
+            counts["unknown"] += 1
+            continue
+        changed_at = timezone.make_aware(datetime.datetime.combine(mutation.effective_on, datetime.time()))
+        groups.append(
+            [
+                rules.Item(resident_id=pk, changed_at=changed_at, mutations=[mutation], key=(line, number))
+                for pk in pks
+            ]
+        )
+    if not groups:
+        return
+    for item, outcome in _apply_chunk(groups, actor=actor, source="import", run=run):
+        if isinstance(outcome, Exception):
+            line, number = item.key
+            logger.warning("BRP import line %s (%s) not applied: %s", line, mask(number), outcome)
+            result.errors.append((line, str(outcome)))
+        else:
+            _tally(counts, outcome)
+
+
 def mutations_import(*, lines: Iterable[str] | io.TextIOBase, source_name: str = "") -> ImportResult:
     """Read a mutation file (``bsn;soort;datum;straat;huisnummer;toevoeging;postcode;woonplaats;gemeente``).
 
     Every line is checked and applied on its own, all or nothing; a wrong line is reported with
-    its line number and reason and changes nothing. A BSN the desk does not know is counted.
+    its line number and reason (and logged with the BSN masked) and changes nothing. A BSN the
+    desk does not know is counted. The lines are applied in batches of ``BATCH_SIZE``; when a
+    line of a batch fails, that batch is applied again line by line, so the others still apply.
     """
     actor = register_actor()
     now = timezone.now()
@@ -489,37 +567,25 @@ def mutations_import(*, lines: Iterable[str] | io.TextIOBase, source_name: str =
     if missing:
         result.errors.append((1, _("kolommen ontbreken: %(columns)s") % {"columns": ", ".join(missing)}))
     else:
+        parsed: list[tuple[int, str, rules.Mutation]] = []
         for row in reader:
             line = reader.line_num
             counts["lines"] += 1
+            fields = {(k or "").strip().lower(): v or "" for k, v in row.items()}
             try:
-                number, mutation = _parse_line({(k or "").strip().lower(): v or "" for k, v in row.items()})
+                number, mutation = _parse_line(fields)
             except ValueError as error:
+                logger.warning(
+                    "BRP import line %s (%s) refused: %s", line, mask(fields.get("bsn", "").strip()), error
+                )
                 result.errors.append((line, str(error)))
                 continue
-            residents = residents_for_bsns([number])[number]
-            if not residents:
-                counts["unknown"] += 1
-                continue
-            changed_at = timezone.make_aware(
-                datetime.datetime.combine(mutation.effective_on, datetime.time())
+            parsed.append((line, number, mutation))
+        for start in range(0, len(parsed), BATCH_SIZE):
+            _import_chunk(
+                parsed[start : start + BATCH_SIZE], actor=actor, run=run, counts=counts, result=result
             )
-            try:
-                with transaction.atomic():
-                    for resident in residents:
-                        _tally(
-                            counts,
-                            rules.apply_mutations(
-                                resident=resident,
-                                mutations=[mutation],
-                                changed_at=changed_at,
-                                actor=actor,
-                                source="import",
-                                run=run,
-                            ),
-                        )
-            except rules.RuleConflict as error:
-                result.errors.append((line, str(error)))
+        result.errors.sort()
     counts["failed_lines"] = len(result.errors)
     run.counts = dict(counts)
     run.errors = [f"regel {line}: {reason}" for line, reason in result.errors]
