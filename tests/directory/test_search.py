@@ -257,6 +257,62 @@ def test_page_has_a_capped_count(settings):
     assert service_page(service_search(), page=9999, page_size=10).number == COUNT_CAP // 10
 
 
+def test_a_ranked_page_counts_orders_and_falls_back_to_the_last_page():
+    for index in range(7):
+        make(f"Taalcafe {index}", "Samen Nederlands oefenen")
+    make("Buurthuis", "Met een taalcafe op dinsdag")
+    search = service_search(query="taalcafe")
+    page = service_page(search, page=2, page_size=3)
+    assert (page.count, page.capped, page.num_pages, page.number) == (8, False, 3, 2)
+    assert names(page.services) == ["Taalcafe 3", "Taalcafe 4", "Taalcafe 5"]
+    assert names(service_page(search, page=1, page_size=3).services) == [
+        "Taalcafe 0",
+        "Taalcafe 1",
+        "Taalcafe 2",
+    ]
+    # The name match ranks first; the description match last.
+    last = service_page(search, page=3, page_size=3)
+    assert names(last.services) == ["Taalcafe 6", "Buurthuis"] and last.end_index == 8
+    # Beyond the last page: the last page.
+    beyond = service_page(search, page=99, page_size=3)
+    assert (beyond.number, names(beyond.services)) == (3, ["Taalcafe 6", "Buurthuis"])
+    nothing = service_page(service_search(query="zwemles"), page=4)
+    assert (nothing.count, nothing.number, nothing.services) == (0, 1, [])
+
+
+def test_a_ranked_page_caps_its_count(settings):
+    Service.objects.bulk_create(
+        [
+            Service(name=f"Dienst {index:03d}", search_text=f"Dienst {index} welzijn")
+            for index in range(COUNT_CAP + 3)
+        ]
+    )
+    page = service_page(service_search(query="welzijn"), page=9999, page_size=100)
+    assert (page.count, page.capped, page.number) == (COUNT_CAP, True, COUNT_CAP // 100)
+    assert len(page.services) == 100
+
+
+def test_no_match_takes_only_the_search_queries(django_assert_num_queries):
+    make("Maaltijdservice", "Warme maaltijden aan huis")
+    # "Any match without typos?", then the typo search, which counts nothing: no rows to read.
+    with django_assert_num_queries(2):
+        page = service_page(service_search(query="zwemles"))
+    assert page.count == 0 and page.services == []
+
+
+def test_a_large_import_leaves_the_search_ready(monkeypatch):
+    """After many rows the import flushes the search indexes and refreshes the statistics
+    (PostgreSQL; a no-op elsewhere) inside the import's transaction."""
+    from schakelpunt.directory.hsds import importer
+    from schakelpunt.directory.hsds.synthetic import service_documents
+
+    monkeypatch.setattr(importer, "BULK_ROWS", 1)
+    result = importer.import_documents(service_documents(3, seed=5))
+    assert result.ok, result.errors
+    found = service_search(query=Service.objects.order_by("name").first().name.split()[0])
+    assert found.exists()
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_a_page_takes_the_same_queries_for_1_or_30_services(rows, django_assert_num_queries):
     taxonomy = TaxonomyFactory(facet=Taxonomy.Facet.CATEGORY)
@@ -314,3 +370,6 @@ def test_search_uses_the_indexes_on_postgresql():
         "directory_service_text_trigram",
         "directory_service_name_trigram",
     } <= indexes
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'directory_service_text_trigram'")
+        assert "search_lower gin_trgm_ops" in cursor.fetchone()[0]  # the stored column of 0005

@@ -9,7 +9,8 @@ name, description, organisation and term names in one text). On PostgreSQL it us
   every row (twice: to match and to rank) costs far more than reading it. PostgreSQL keeps the
   column up to date itself; the model does not know it (the selectors reach it by name);
 - trigram matching for typos and infixes (``word_similarity``/``<%``, ``ILIKE '%x%'``): GIN
-  trigram indexes on ``LOWER(search_text)`` and ``LOWER(name)`` (pg_trgm).
+  trigram indexes on ``LOWER(search_text)`` and ``LOWER(name)`` (pg_trgm). Migration 0005 moves
+  the first to a stored column ``search_lower``.
 
 Written as SQL per database, like ``residents/migrations/0002_search_indexes.py``: GIN,
 operator classes and text-search configurations are PostgreSQL only. SQLite needs none of
