@@ -25,6 +25,7 @@ from schakelpunt.referrals.selectors import (
     moves_for,
     referral_get,
     side_of,
+    tab_counts,
 )
 from schakelpunt.referrals.selectors import inbox as inbox_list
 from schakelpunt.referrals.services import referral_create, referral_transition
@@ -77,19 +78,17 @@ def referral_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _tabbed_list(request: HttpRequest, queryset, tabs, template: str, purpose: str) -> HttpResponse:
     current = next((tab for tab in tabs if tab.slug == request.GET.get("lijst")), tabs[0])
-    page = Paginator(current.filter(queryset), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    counts = tab_counts(queryset, tabs)
+    paginator = Paginator(current.filter(queryset), PAGE_SIZE)
+    paginator.count = counts[current.slug]  # known already: no second count
+    page = paginator.get_page(request.GET.get("pagina"))
     page.object_list = list(page.object_list)
     today = timezone.localdate()
     for referral in page.object_list:
         referral.scope = referral.visible_scope()
         referral.overdue = referral.is_overdue(today)
-    counts = [
-        {
-            "slug": tab.slug,
-            "title": tab.title,
-            "count": page.paginator.count if tab is current else tab.filter(queryset).count(),
-            "current": tab is current,
-        }
+    tab_links = [
+        {"slug": tab.slug, "title": tab.title, "count": counts[tab.slug], "current": tab is current}
         for tab in tabs
     ]
     access_log_record(
@@ -99,7 +98,7 @@ def _tabbed_list(request: HttpRequest, queryset, tabs, template: str, purpose: s
         request=request,
         purpose=purpose,
     )
-    return render(request, template, {"current": current, "tabs": counts, "page": page})
+    return render(request, template, {"current": current, "tabs": tab_links, "page": page})
 
 
 @require_GET
