@@ -8,6 +8,7 @@ MANAGE := $(BIN)/schakelpunt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= small
+BRP_PORT ?= 5010
 
 # The first Python >= 3.12 on the PATH (pyenv reads .python-version in this folder).
 PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
@@ -45,6 +46,11 @@ demo: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) demo_data
 	@echo "Schakelpunt runs on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@echo "The population-register simulator (BRP) runs on http://127.0.0.1:$(BRP_PORT)/"
+	@$(MANAGE) brp_simulator --port $(BRP_PORT) & simulator=$$!; \
+	trap 'kill $$simulator 2>/dev/null' EXIT INT TERM; \
+	BRP_API_URL=http://127.0.0.1:$(BRP_PORT)/haalcentraal/api/brp \
+	BRP_UPDATE_API_URL=http://127.0.0.1:$(BRP_PORT)/haalcentraal/api/brpupdate \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
