@@ -175,3 +175,16 @@ def test_command_and_task(simulator, resident_for):
     call_command("brp_sync", "--no-mail")
     result = brp_sync_task.enqueue()
     assert SyncRun.objects.filter(pk=result.return_value).exists()
+
+
+def test_the_command_can_hand_the_sync_to_the_task_worker(settings):
+    from io import StringIO
+
+    from django.tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    out = StringIO()
+    call_command("brp_sync", "--enqueue", stdout=out)
+    assert "Taak in de wachtrij" in out.getvalue()
+    assert [result.task.name for result in default_task_backend.results] == ["brp_sync_task"]
+    assert not SyncRun.objects.exists()  # queued, not run
