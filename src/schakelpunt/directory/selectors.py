@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -273,11 +274,14 @@ def _tsquery_word(word: str) -> str:
     return f"{word}:*"
 
 
-def _postgresql_search(services: QuerySet[Service], words: list[str]) -> QuerySet[Service]:
+def _postgresql_search(
+    services: QuerySet[Service], visible: QuerySet[Service], words: list[str]
+) -> QuerySet[Service]:
     """Every word matches as a Dutch word or prefix, or as a substring (inside compounds:
-    "hulp" in "schuldhulp"). Only when that finds nothing do words of four letters or more
-    also match by trigram similarity (typos): that test reads the whole text of each
-    candidate, so it is kept for the searches that need it."""
+    "hulp" in "schuldhulp"). Only when that finds no visible service at all (whatever the
+    filters) do words of four letters or more also match by trigram similarity (typos): that
+    test reads the whole text of each candidate, so it is kept for the searches that need it.
+    Deciding on the words alone keeps a filter that empties the result from scanning again."""
     text = _SearchLower(F("search_text"))
     vector = _SearchVector(F("search_text"))
 
@@ -292,9 +296,10 @@ def _postgresql_search(services: QuerySet[Service], words: list[str]) -> QuerySe
     exact = services
     for word in words:
         exact = exact.filter(word_condition(word, typos=False))
+        visible = visible.filter(word_condition(word, typos=False))
     all_words = " & ".join(_tsquery_word(word) for word in words)
     rank = _DutchRank(vector, Value(all_words))
-    if exact.exists():
+    if visible.exists():
         # Names first: a name that starts with the first word, then one that holds it. A
         # cheap test, since a broad word ("hulp") ranks most of the table.
         first = _escape_like(dutch_stem(words[0]))
@@ -362,7 +367,9 @@ class _SqliteSimilarity(Func):
     output_field = FloatField()
 
 
-def _simple_search(services: QuerySet[Service], words: list[str]) -> QuerySet[Service]:
+def _simple_search(
+    services: QuerySet[Service], visible: QuerySet[Service], words: list[str]
+) -> QuerySet[Service]:
     if connection.vendor == "sqlite":
         _register_sqlite_functions()
     exact = services
@@ -372,7 +379,9 @@ def _simple_search(services: QuerySet[Service], words: list[str]) -> QuerySet[Se
         if stem != word:
             condition |= Q(search_text__icontains=stem)
         exact = exact.filter(condition)
-    if exact.exists() or connection.vendor != "sqlite":
+        visible = visible.filter(condition)
+    # As on PostgreSQL: typos only when the words match no visible service, whatever the filters.
+    if connection.vendor != "sqlite" or visible.exists():
         services = exact
     else:
         # Nothing found: try again with typos allowed, as on PostgreSQL.
@@ -471,6 +480,7 @@ def service_search(
         services = services.filter(status__in=PUBLIC_STATUSES)
     else:
         services = services.exclude(status=Service.Status.DEFUNCT)
+    visible = services  # before the filters: whether to allow typos depends on the words only
     if category is not None:
         services = services.filter(_with_term(category))
     if target_group is not None:
@@ -492,8 +502,8 @@ def service_search(
     if not words:
         return services.order_by("name", "id")
     if connection.vendor == "postgresql":
-        return _postgresql_search(services, words)
-    return _simple_search(services, words)
+        return _postgresql_search(services, visible, words)
+    return _simple_search(services, visible, words)
 
 
 # --- A page of results --------------------------------------------------------------------------
@@ -536,7 +546,51 @@ class ServicePage:
         return self.start_index + len(self.services) - 1 if self.services else 0
 
 
-def _result_prefetches() -> list[Prefetch]:
+@dataclass(frozen=True)
+class TermName:
+    """A term as a result row shows it: read as plain values, not as model objects."""
+
+    pk: Any
+    name: str
+    code: str
+
+    @property
+    def id(self) -> Any:
+        return self.pk
+
+
+def _attach_terms(rows: list[Service]) -> list[Service]:
+    """Give the rows of a page their categories and target groups (``categories``,
+    ``target_groups``, by code and name) and their stale flag, in one query of plain values."""
+    by_service: dict[Any, tuple[list[TermName], list[TermName]]] = {row.pk: ([], []) for row in rows}
+    if by_service:
+        terms = (
+            ServiceTerm.objects.filter(
+                service_id__in=list(by_service),
+                taxonomy_term__taxonomy_detail__facet__in=[
+                    Taxonomy.Facet.CATEGORY,
+                    Taxonomy.Facet.TARGET_GROUP,
+                ],
+            )
+            .order_by("taxonomy_term__code", "taxonomy_term__name")
+            .values_list(
+                "service_id",
+                "taxonomy_term_id",
+                "taxonomy_term__name",
+                "taxonomy_term__code",
+                "taxonomy_term__taxonomy_detail__facet",
+            )
+        )
+        for service_id, pk, name, code, facet in terms:
+            categories, groups = by_service[service_id]
+            (groups if facet == Taxonomy.Facet.TARGET_GROUP else categories).append(TermName(pk, name, code))
+    for row in rows:
+        row.stale = is_stale(row)
+        row.categories, row.target_groups = by_service[row.pk]
+    return rows
+
+
+def _detail_prefetches() -> list[Prefetch]:
     return [
         Prefetch(
             "service_terms",
@@ -560,14 +614,14 @@ def _result_prefetches() -> list[Prefetch]:
 
 
 def service_page(services: QuerySet[Service], *, page: int = 1, page_size: int | None = None) -> ServicePage:
-    """One page of a search: a capped count and the page's rows with their terms and areas.
+    """One page of a search: a capped count and the page's rows with their terms.
 
     A search with words is ranked, so every match is read anyway: one query ranks them and
     counts them (a window count) and returns the page's ids, then the rows are read by id.
-    Without words: a count capped at COUNT_CAP + 1, then the rows. Either way four queries
-    (count and ids or count, rows, terms, areas) however many rows match, and only the first
-    when nothing does; a search with words adds one more (does any service match without
-    typos?) in ``service_search``.
+    Without words: a count capped at COUNT_CAP + 1, then the rows. Either way three queries
+    (count and ids or count, rows, terms as plain values) however many rows match, and only
+    the first when nothing does; a search with words adds one more (do the words match any
+    service without typos?) in ``service_search``. Areas are not read: no result shows them.
     """
     page_size = page_size or settings.DIRECTORY_PAGE_SIZE
     if "_rank" in services.query.annotations:
@@ -580,14 +634,37 @@ def service_page(services: QuerySet[Service], *, page: int = 1, page_size: int |
     offset = (number - 1) * page_size
     rows = []
     if count:
-        rows = list(
-            services.select_related("organization")
-            .only(*RESULT_FIELDS)
-            .prefetch_related(*_result_prefetches())[offset : offset + page_size]
-        )
-    for service in rows:
-        decorate(service)
-    return ServicePage(rows, number, page_size, count, capped)
+        rows = list(services.select_related("organization").only(*RESULT_FIELDS)[offset : offset + page_size])
+    return ServicePage(_attach_terms(rows), number, page_size, count, capped)
+
+
+# Queries ``_without_sequential_scans`` adds on PostgreSQL: the setting, and putting it back.
+PLANNER_QUERIES = {"postgresql": 2}
+
+
+@contextmanager
+def _without_sequential_scans():
+    """On PostgreSQL: ``enable_seqscan = off`` for the ranked query only.
+
+    For a broad word the planner adds up the full-text and substring estimates although they
+    overlap, and then prefers reading the whole table (10–12 ms for "maaltijd") to a bitmap scan
+    of the GIN indexes (2–3 ms); every word condition can use those indexes, so the setting only
+    steers the choice. A local setting lasts until the transaction ends: outside one, this opens
+    one; inside a caller's, the previous value is put back afterwards (an error inside marks that
+    transaction for rollback, which undoes the setting)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH before AS MATERIALIZED (SELECT current_setting('enable_seqscan') AS value) "
+                "SELECT value, set_config('enable_seqscan', 'off', true) FROM before"
+            )
+            previous = cursor.fetchone()[0]
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
 
 def _ranked_page(services: QuerySet[Service], *, page: int, page_size: int) -> ServicePage:
@@ -601,31 +678,27 @@ def _ranked_page(services: QuerySet[Service], *, page: int, page_size: int) -> S
         return list(ranked[offset : offset + page_size])
 
     number = max(page, 1)
-    top = ids_of(number)
-    if top:
-        total = top[0][1]
-    elif number > 1:
-        # Beyond the last match: count (capped), then show the last page.
-        total = services.order_by().values("pk")[: COUNT_CAP + 1].count()
-    else:
-        total = 0
-    capped = total > COUNT_CAP
-    count = min(total, COUNT_CAP)
-    last = max((count + page_size - 1) // page_size, 1)
-    if number > last:
-        number = last
-        top = ids_of(number) if count else []
+    with _without_sequential_scans():
+        top = ids_of(number)
+        if top:
+            total = top[0][1]
+        elif number > 1:
+            # Beyond the last match: count (capped), then show the last page.
+            total = services.order_by().values("pk")[: COUNT_CAP + 1].count()
+        else:
+            total = 0
+        capped = total > COUNT_CAP
+        count = min(total, COUNT_CAP)
+        last = max((count + page_size - 1) // page_size, 1)
+        if number > last:
+            number = last
+            top = ids_of(number) if count else []
     ids = [pk for pk, _total in top]
     found = {}
     if ids:
-        found = (
-            Service.objects.select_related("organization")
-            .only(*RESULT_FIELDS)
-            .prefetch_related(*_result_prefetches())
-            .in_bulk(ids)
-        )
-    rows = [decorate(found[pk]) for pk in ids if pk in found]
-    return ServicePage(rows, number, page_size, count, capped)
+        found = Service.objects.select_related("organization").only(*RESULT_FIELDS).in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
+    return ServicePage(_attach_terms(rows), number, page_size, count, capped)
 
 
 # --- What a row shows ---------------------------------------------------------------------------
@@ -794,7 +867,7 @@ def service_detail(*, pk, public: bool = False) -> Service:
                 "contacts__phones",
                 "cost_options",
                 "languages",
-                *_result_prefetches(),
+                *_detail_prefetches(),
             )
             .get(pk=pk)
         )

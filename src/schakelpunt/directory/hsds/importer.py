@@ -45,6 +45,7 @@ from schakelpunt.directory.hsds.mapping import (
     TABLE_MODELS,
     field_maps,
     fields_from_row,
+    parse_uuid,
 )
 from schakelpunt.directory.hsds.reader import Dataset, Record, read
 from schakelpunt.directory.indexing import refresh_search_text
@@ -133,6 +134,9 @@ class HsdsImporter:
         self.batch_size = batch_size
         self.result = ImportResult()
         self.now = timezone.now()
+        # New services whose search text was built while writing them (_prepare_search_text):
+        # the refresh afterwards leaves them out.
+        self.prepared: set[uuid.UUID] = set()
 
     # --- 1 and 2: read and check --------------------------------------------------------------
 
@@ -197,7 +201,7 @@ class HsdsImporter:
                     self._reject(record, f"{fmap.hsds} ontbreekt: {_NEEDS[record.table]}", rejected)
             if record.table == "attributes" and record.data.get("link_entity", "service") != "service":
                 refs.pop("service_id", None)
-            items.append(_Item(record, record.table, uuid.UUID(record.id), values, refs))
+            items.append(_Item(record, record.table, parse_uuid(record.id), values, refs))
         return items, rejected
 
     # --- 3: references ------------------------------------------------------------------------
@@ -383,8 +387,13 @@ class HsdsImporter:
             self.result.unchanged.clear()
             self.result.service_ids.clear()
             self._write_per_group(by_table)
-        if self.result.service_ids:
-            refresh_search_text(self.result.service_ids)
+            self.prepared.clear()  # a group may miss the terms of another: refresh them all
+        # The refresh reads a service's terms in table order: on PostgreSQL the order they were
+        # written in (COPY), the order _prepare_search_text used; SQLite may read them in
+        # another order, so there every service is refreshed (the tests' small imports).
+        prepared = self.prepared if connection.vendor == "postgresql" else set()
+        if self.result.service_ids - prepared:
+            refresh_search_text(self.result.service_ids - prepared)
         self._after_bulk_write(by_table)
 
     def _after_bulk_write(self, by_table) -> None:
@@ -460,9 +469,11 @@ class HsdsImporter:
     def _upsert(self, table: str, model, items: dict[uuid.UUID, _Item]) -> None:
         pks = list(items)
         history = model in HISTORY_MODELS
+        present = _existing_pks(model, pks)
         for start in range(0, len(pks), self.batch_size):
             chunk = pks[start : start + self.batch_size]
-            existing = model.objects.in_bulk(chunk)
+            stored = [pk for pk in chunk if pk in present]
+            existing = model.objects.in_bulk(stored) if stored else {}
             create, update, changed = [], [], set()
             for pk in chunk:
                 values = items[pk].values
@@ -485,6 +496,7 @@ class HsdsImporter:
             if create:
                 if table == "services":
                     self._prepare_search_text(create)
+                    self.prepared.update(obj.pk for obj in create)
                 self._insert(model, create, history=history)
             if update:
                 fields = sorted(changed | {"updated_at"})
@@ -555,30 +567,26 @@ class HsdsImporter:
         """Give new services the search text :func:`refresh_search_text` would give them, so that
         the refresh afterwards (which still runs, and corrects any difference) has nothing to
         write: one bulk update of 10,000 rows costs more than the whole insert."""
-        organizations = {
-            pk: (item.values.get("name", ""), item.values.get("alternate_name", ""))
-            for pk, item in self.by_table.get("organizations", {}).items()
-        }
-        missing = {
-            s.organization_id
-            for s in services
-            if s.organization_id and s.organization_id not in organizations
-        }
-        if missing:
-            for pk, name, alternate in directory.Organization.objects.filter(pk__in=missing).values_list(
-                "pk", "name", "alternate_name"
-            ):
-                organizations[pk] = (name, alternate)
-        terms_of = defaultdict(list)
-        for item in self.by_table.get("attributes", {}).values():
-            terms_of[item.values["service_id"]].append(item.values["taxonomy_term_id"])
+        # Organisations and terms are written before services, so the database holds them as
+        # the refresh would read them; a new service's terms are all in this import. Read once.
         if not hasattr(self, "_terms"):
+            wanted = {
+                item.values.get("organization_id") for item in self.by_table.get("services", {}).values()
+            } - {None}
+            self._organizations = {
+                pk: (name, alternate)
+                for pk, name, alternate in directory.Organization.objects.filter(
+                    pk__in=list(wanted)
+                ).values_list("pk", "name", "alternate_name")
+            }
             self._terms = {
                 pk: (name, parent)
                 for pk, name, parent in directory.TaxonomyTerm.objects.values_list("pk", "name", "parent_id")
             }
-            for pk, item in self.by_table.get("taxonomy_terms", {}).items():
-                self._terms[pk] = (item.values.get("name", ""), item.values.get("parent_id"))
+            self._terms_of = defaultdict(list)
+            for item in self.by_table.get("attributes", {}).values():
+                self._terms_of[item.values["service_id"]].append(item.values["taxonomy_term_id"])
+        organizations, terms_of = self._organizations, self._terms_of
         for service in services:
             parts = [
                 service.name,
@@ -611,7 +619,8 @@ class HsdsImporter:
         table = "attributes"
         model = directory.ServiceTerm
         wanted = {(item.values["service_id"], item.values["taxonomy_term_id"]): item for item in items}
-        services = list({service for service, _ in wanted})
+        # A service created by this import has no links yet.
+        services = list({service for service, _ in wanted} - self.prepared)
         existing = {}
         for start in range(0, len(services), LOOKUP_CHUNK):
             for link in model.objects.filter(service_id__in=services[start : start + LOOKUP_CHUNK]):
@@ -621,7 +630,7 @@ class HsdsImporter:
         for key, item in wanted.items():
             link = existing.get(key)
             if link is None:
-                create.append(model(pk=item.pk, **item.values))
+                create.append(self._new(model, item.pk, item.values))
                 continue
             diff = [name for name in names if getattr(link, name) != item.values[name]]
             if not diff:
@@ -650,6 +659,26 @@ _NEEDS = {
 @cache
 def _defaults(model) -> dict:
     return {field.attname: field.get_default() for field in model._meta.concrete_fields}
+
+
+def _existing_pks(model, pks: list) -> set:
+    """Which of ``pks`` the table holds: on PostgreSQL one query with one array parameter
+    (a first import finds none, and then reads no rows at all)."""
+    if not pks:
+        return set()
+    if connection.vendor != "postgresql":
+        found = set()
+        for start in range(0, len(pks), LOOKUP_CHUNK):
+            found.update(
+                model.objects.filter(pk__in=pks[start : start + LOOKUP_CHUNK]).values_list("pk", flat=True)
+            )
+        return found
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        # Quoted names from the model, the ids as a parameter.
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [pks])  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _copy(table: str, columns: list[str], rows: Iterable[list]) -> None:

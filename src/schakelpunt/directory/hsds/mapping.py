@@ -15,7 +15,7 @@ import datetime
 import decimal
 import uuid
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -184,13 +184,20 @@ def _number(value: Any, name: str) -> int:
     return int(value)
 
 
+@lru_cache(maxsize=1 << 17)
+def parse_uuid(value: str) -> uuid.UUID:
+    """An HSDS id as a UUID. An import names most ids several times (a service by its
+    locations, areas, phones, schedules and terms), and parsing is not free: parsed once."""
+    return uuid.UUID(value)
+
+
 def to_model_value(fmap: FieldMap, value: Any) -> Any:
     """An HSDS value (already schema-valid) as the model field holds it; raises ValueProblem."""
     field, name = fmap.field, fmap.hsds
     if value is None or value == "":
         return None if field.null or fmap.target else ""
     if fmap.target:
-        return uuid.UUID(value)
+        return parse_uuid(value)
     if isinstance(field, models.DateTimeField):
         parsed = parse_datetime(value)
         if parsed is None:
