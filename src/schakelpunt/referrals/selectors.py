@@ -16,12 +16,18 @@ from schakelpunt.referrals.models import Referral
 S = Referral.Status
 
 
-def overdue_q(today) -> Q:
+def deadline_q(day, lookup: str = "lt") -> Q:
+    """Referrals whose current deadline compares to ``day`` (``lt``: past it; ``exact``: on it):
+    accepting while requested, first contact while accepted without it, completing otherwise."""
     return (
-        Q(status=S.REQUESTED, due_accept__lt=today)
-        | Q(status=S.ACCEPTED, first_contact_at__isnull=True, due_first_contact__lt=today)
-        | Q(status__in=[S.ACCEPTED, S.IN_PROGRESS], due_complete__lt=today)
+        Q(status=S.REQUESTED, **{f"due_accept__{lookup}": day})
+        | Q(status=S.ACCEPTED, first_contact_at__isnull=True, **{f"due_first_contact__{lookup}": day})
+        | Q(status__in=[S.ACCEPTED, S.IN_PROGRESS], **{f"due_complete__{lookup}": day})
     )
+
+
+def overdue_q(today) -> Q:
+    return deadline_q(today, "lt")
 
 
 @dataclass(frozen=True)
@@ -113,9 +119,8 @@ def side_of(user, referral: Referral) -> str | None:
     return None
 
 
-def moves_for(user, referral: Referral) -> list[str]:
-    """The moves offered to this user on this referral, in the order of the workflow."""
-    side = side_of(user, referral)
+def moves_for(side: str | None, referral: Referral) -> list[str]:
+    """The moves offered to a side (see :func:`side_of`) on this referral, in workflow order."""
     if side is None:
         return []
     moves = [

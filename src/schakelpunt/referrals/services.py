@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from schakelpunt.core.exceptions import ConflictError
 from schakelpunt.referrals import notifications, workflow
 from schakelpunt.referrals.deadlines import add_working_days, agreement_for, due_dates, working_days_between
 from schakelpunt.referrals.models import Referral, ReferralStatus, UnmetNeed
-from schakelpunt.referrals.selectors import overdue_q
+from schakelpunt.referrals.selectors import deadline_q, overdue_q, side_of
 from schakelpunt.residents.models import Consent
 
 S = Referral.Status
@@ -147,20 +146,13 @@ def referral_create(
 
 
 def _side(acting_user, referral: Referral) -> str:
-    """Which side of the referral the user is on: "partner", "desk" or "system"."""
+    """Which side of the referral the user is on: "partner", "desk" or "system" (no user)."""
     if acting_user is None:
         return "system"
-    if (
-        acting_user.has_perm("referrals.work_referral")
-        and acting_user.organisation_id == referral.organisation_id
-    ):
-        return "partner"
-    if (
-        acting_user.has_perm("referrals.change_referral")
-        and acting_user.desks.filter(pk=referral.referring_desk_id).exists()
-    ):
-        return "desk"
-    raise PermissionDenied
+    side = side_of(acting_user, referral)
+    if side is None:
+        raise PermissionDenied
+    return side
 
 
 @transaction.atomic
@@ -320,14 +312,6 @@ def referrals_flag_moved_away(*, resident) -> int:
     return flagged
 
 
-def _due_on_condition(day: datetime.date) -> Q:
-    return (
-        Q(status=S.REQUESTED, due_accept=day)
-        | Q(status=S.ACCEPTED, first_contact_at__isnull=True, due_first_contact=day)
-        | Q(status__in=[S.ACCEPTED, S.IN_PROGRESS], due_complete=day)
-    )
-
-
 @transaction.atomic
 def referrals_check_deadlines(*, today: datetime.date | None = None) -> dict[str, int]:
     """The daily run: mark overdue referrals and tell the partner's team and the referring
@@ -341,7 +325,7 @@ def referrals_check_deadlines(*, today: datetime.date | None = None) -> dict[str
     Referral.objects.filter(pk__in=[r.pk for r in to_notify]).update(overdue_notified_on=today)
     tomorrow = add_working_days(today, 1)
     to_remind = list(
-        Referral.objects.filter(_due_on_condition(tomorrow), reminded_on__isnull=True).select_related(
+        Referral.objects.filter(deadline_q(tomorrow, "exact"), reminded_on__isnull=True).select_related(
             "organisation"
         )
     )

@@ -120,7 +120,7 @@ def _render_detail(request: HttpRequest, referral: Referral, failed_form=None, s
     side = side_of(request.user, referral)
     scope = referral.visible_scope() if side == "partner" else None
     forms = []
-    for move in moves_for(request.user, referral):
+    for move in moves_for(side, referral):
         if failed_form is not None and failed_form.data.get("to_status") == move:
             form = failed_form
         else:
@@ -170,7 +170,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("referrals.view_referral")
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_get(viewer=request.user, pk=pk)
-    moves = moves_for(request.user, referral)
+    moves = moves_for(side_of(request.user, referral), referral)
     if not moves:
         raise PermissionDenied
     chosen = request.POST.get("to_status")
