@@ -5,12 +5,12 @@ and no password), so the same permissions, visibility rules and access log apply
 web pages. Only a hash of the key is stored.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from schakelpunt.referrals.models import ApiToken
+from schakelpunt.referrals.services import api_token_used
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -35,9 +35,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.account.is_active:
             raise exceptions.AuthenticationFailed(_("Ongeldige of ingetrokken API-sleutel."))
-        today = timezone.localdate()
-        if token.last_used_on != today:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
+        api_token_used(token=token)
         return token.account, token
 
     def authenticate_header(self, request):

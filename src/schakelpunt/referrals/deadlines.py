@@ -13,7 +13,9 @@ from django.utils import timezone
 from schakelpunt.referrals.models import ReferralAgreement
 
 # Agreements used when none is recorded for an organisation.
-DEFAULT_DAYS = {"days_to_accept": 2, "days_to_first_contact": 5, "days_to_complete": 30}
+DAY_FIELDS = ("days_to_accept", "days_to_first_contact", "days_to_complete")
+# Without an agreement the model's defaults apply (2, 5 and 30 working days).
+DEFAULT_DAYS = {name: ReferralAgreement._meta.get_field(name).default for name in DAY_FIELDS}
 
 
 @cache
@@ -67,9 +69,7 @@ def agreement_for(*, organisation, service=None, on: datetime.date | None = None
 
 
 def due_dates(*, start: datetime.date, agreement: ReferralAgreement | None) -> dict[str, datetime.date]:
-    days = (
-        {name: getattr(agreement, name) for name in DEFAULT_DAYS} if agreement is not None else DEFAULT_DAYS
-    )
+    days = {name: getattr(agreement, name) for name in DAY_FIELDS} if agreement is not None else DEFAULT_DAYS
     return {
         "due_accept": add_working_days(start, days["days_to_accept"]),
         "due_first_contact": add_working_days(start, days["days_to_first_contact"]),

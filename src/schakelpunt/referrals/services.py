@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -18,7 +20,7 @@ from schakelpunt.contacts.services import follow_up_create
 from schakelpunt.core.exceptions import ConflictError
 from schakelpunt.referrals import notifications, workflow
 from schakelpunt.referrals.deadlines import add_working_days, agreement_for, due_dates, working_days_between
-from schakelpunt.referrals.models import Referral, ReferralStatus, UnmetNeed
+from schakelpunt.referrals.models import ApiToken, Referral, ReferralStatus, UnmetNeed
 from schakelpunt.referrals.selectors import deadline_q, overdue_q, side_of
 from schakelpunt.residents.models import Consent
 
@@ -338,3 +340,40 @@ def referrals_check_deadlines(*, today: datetime.date | None = None) -> dict[str
         "notified": len(to_notify),
         "reminded": len(to_remind),
     }
+
+
+# --- Keys for partners' own systems -----------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(*, organisation, name: str) -> tuple[ApiToken, str]:
+    """A new key for the organisation's API account (made on first use, with the partner role
+    and no password). Returns the token and the key, which is stored only as a hash."""
+    account, created = get_user_model().objects.get_or_create(
+        username=f"api-{organisation.pk}",
+        defaults={"organisation": organisation, "first_name": "API", "last_name": organisation.name[:150]},
+    )
+    if created:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+        account.groups.add(Group.objects.get(name="Partner"))
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        account=account, name=name, key_prefix=key[:8], key_hash=ApiToken.hash(key)
+    )
+    return token, key
+
+
+def api_token_revoke(*, organisation, prefix: str) -> int:
+    """End the organisation's active key(s) starting with ``prefix``; returns how many."""
+    return ApiToken.objects.filter(
+        account__organisation=organisation, key_prefix__startswith=prefix[:8], revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+def api_token_used(*, token: ApiToken) -> None:
+    """Remember the day a key was last used (one write a day at most)."""
+    today = timezone.localdate()
+    if token.last_used_on != today:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
+        token.last_used_on = today

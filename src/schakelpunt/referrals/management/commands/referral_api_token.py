@@ -1,11 +1,8 @@
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
 
 from schakelpunt.organisations.models import Organisation
 from schakelpunt.referrals.models import ApiToken
+from schakelpunt.referrals.services import api_token_issue, api_token_revoke
 
 
 class Command(BaseCommand):
@@ -31,7 +28,6 @@ class Command(BaseCommand):
             raise CommandError(f"Organisatie niet gevonden: {value!r}")
         return organisation
 
-    @transaction.atomic
     def handle(self, *args, organisation, name, list=False, revoke=None, **options):
         organisation = self._organisation(organisation)
         tokens = ApiToken.objects.filter(account__organisation=organisation)
@@ -42,26 +38,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{token.key_prefix}…  {token.name}  ({state}; laatst gebruikt: {used})")
             return
         if revoke:
-            count = tokens.filter(key_prefix__startswith=revoke[:8], revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
-            if not count:
+            if not api_token_revoke(organisation=organisation, prefix=revoke):
                 raise CommandError(f"Geen actieve sleutel die begint met {revoke!r}.")
             self.stdout.write(self.style.SUCCESS("Sleutel ingetrokken."))
             return
-        account, created = get_user_model().objects.get_or_create(
-            username=f"api-{organisation.pk}",
-            defaults={
-                "organisation": organisation,
-                "first_name": "API",
-                "last_name": organisation.name[:150],
-            },
-        )
-        if created:
-            account.set_unusable_password()
-            account.save()
-            account.groups.add(Group.objects.get(name="Partner"))
-        key = ApiToken.new_key()
-        ApiToken.objects.create(account=account, name=name, key_prefix=key[:8], key_hash=ApiToken.hash(key))
+        _token, key = api_token_issue(organisation=organisation, name=name)
         self.stdout.write(f"API-sleutel voor {organisation.name} (wordt maar één keer getoond):")
         self.stdout.write(key)
