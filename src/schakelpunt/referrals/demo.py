@@ -187,8 +187,11 @@ def load(*, rng: random.Random, fake, stdout) -> None:
         user.organisation_id: user
         for user in get_user_model().objects.filter(groups__name="Partner", organisation__isnull=False)
     }
-    for referral, created, history in rows:
-        Referral.objects.filter(pk=referral.pk).update(created_at=created)
+    # bulk_create stamps them all with now; each was made shortly after its question.
+    for referral, created, _history in rows:
+        referral.created_at = created
+    Referral.objects.bulk_update([referral for referral, _, _ in rows], ["created_at"], batch_size=500)
+    for referral, _created, history in rows:
         partner_side = {S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED, S.FAILED, S.REJECTED, S.ON_HOLD}
         for from_status, to_status, moment, note in history:
             statuses.append(
