@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "schakelpunt.contrib.brp",
     "schakelpunt.directory",
     "schakelpunt.referrals",
+    "schakelpunt.wmo",
     "schakelpunt.api",
 ]
 
@@ -257,6 +258,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the source folders until collectstatic
+# Uploaded documents: never served as static or public media (no MEDIA_URL route); views that
+# check access and write the access log stream them.
+MEDIA_ROOT = VAR_DIR / "uploads"
 
 # --- Tasks and e-mail ------------------------------------------------------------------
 
@@ -452,3 +456,27 @@ BRP_RETRIES = config(
     group="BRP",
 )
 # --- end of BRP ------------------------------------------------------------------------
+
+# --- Wmo ----------------------------------------------------------------------------------
+WMO_REMINDER_DAYS = config(
+    "WMO_REMINDER_DAYS",
+    [5, 1],
+    help="Days before a Wmo deadline (personal plan, investigation, decision) on which the consultant "
+    "gets a reminder by e-mail, comma separated.",
+    group="Wmo",
+)
+ATW_EQUATED_DAYS = config(
+    "ATW_EQUATED_DAYS",
+    [],
+    help="Days equated with public holidays by royal decree under the Algemene termijnenwet art. 3 lid 3 "
+    "(ISO dates, comma separated, e.g. the Friday after Ascension Day). Statutory Wmo deadlines that end "
+    "on such a day move to the next working day.",
+    group="Wmo",
+)
+WMO_UPLOAD_MAX_BYTES = config(
+    "WMO_UPLOAD_MAX_BYTES",
+    10 * 1024 * 1024,
+    help="Largest document that may be uploaded with a Wmo report, in bytes.",
+    group="Wmo",
+)
+# --- end of Wmo ---------------------------------------------------------------------------
