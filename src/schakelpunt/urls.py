@@ -19,6 +19,9 @@ urlpatterns = [
     path("brp/", include("schakelpunt.contrib.brp.urls")),
     path("", include("schakelpunt.directory.urls")),
     path("", include("schakelpunt.referrals.urls")),
+    path("wmo/", include("schakelpunt.wmo.urls")),
+    path("", include("schakelpunt.signalling.urls")),
+    path("", include("schakelpunt.insights.urls")),
     path("api/", include("schakelpunt.api.urls")),
     # One login for everything: the admin site's own login and logout hand over to ours,
     # so the lockout and session rules apply there too.

@@ -22,6 +22,9 @@ API_URL_NAMES = {
     "api:referral-list",
     "api:referral-detail",
     "api:referral-transition",
+    "api:wmo-report-list",
+    "api:wmo-report-detail",
+    "api:wmo-report-transition",
     # The open HSDS API (directory/api_urls.py).
     "api:hsds-about",
     "api:hsds-openapi",

@@ -212,19 +212,23 @@ def test_resident_page_query_count_does_not_grow_with_the_timeline(client, desk,
         type(referral).objects.filter(pk=referral.pk).update(
             created_at=question.created_at + datetime.timedelta(minutes=1)
         )
+    from tests.wmo.factories import WmoReportFactory
+
+    WmoReportFactory(desk=desk, resident=resident, decided=True)  # four phases on the timeline
     client.force_login(employee)
     client.get(detail_url(resident))  # warm up: the content types and permissions caches
     # 1 session, 1 user, 2 permissions (the user's own and through groups), 1 the resident,
-    # 6 timeline keys (the newest contacts, questions, follow-ups, referrals, register changes
-    # and consents),
-    # 7 timeline objects on the page (contacts + their questions, questions + their domains,
-    # follow-ups, referrals, consents), 2 access-log row (the user's roles, the insert),
+    # 7 timeline keys (the newest contacts, questions, follow-ups, referrals, Wmo phases,
+    # register changes and consents),
+    # 9 timeline objects on the page (contacts + their questions, questions + their domains,
+    # follow-ups, referrals, Wmo phases + their reports' support requests, consents),
+    # 2 access-log row (the user's roles, the insert),
     # 1 representations, 1 active consents, 1 life domains for the filter form,
     # 3 saving the session, as on every request for the idle timeout (savepoint, update, release).
-    assert count_queries(client, detail_url(resident)) == 26
+    assert count_queries(client, detail_url(resident)) == 29
     # The htmx fragment leaves out the personal-data card (representations, active consents)
     # and the filter form (life domains).
-    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 23
+    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 26
 
 
 def test_contact_without_questions_shows_on_the_timeline(client, desk, employee, resident):

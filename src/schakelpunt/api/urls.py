@@ -4,6 +4,7 @@ from schakelpunt.api import views
 from schakelpunt.contacts import api as contacts_api
 from schakelpunt.referrals import api as referrals_api
 from schakelpunt.residents import api as residents_api
+from schakelpunt.wmo import api as wmo_api
 
 app_name = "api"
 
@@ -23,6 +24,13 @@ urlpatterns = [
         "referrals/<int:pk>/status/",
         referrals_api.ReferralTransitionView.as_view(),
         name="referral-transition",
+    ),
+    path("wmo/reports/", wmo_api.WmoReportListView.as_view(), name="wmo-report-list"),
+    path("wmo/reports/<int:pk>/", wmo_api.WmoReportDetailView.as_view(), name="wmo-report-detail"),
+    path(
+        "wmo/reports/<int:pk>/status/",
+        wmo_api.WmoReportTransitionView.as_view(),
+        name="wmo-report-transition",
     ),
     path("hsds/", include("schakelpunt.directory.api_urls")),
 ]

@@ -333,6 +333,9 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "schakelpunt.contacts.models.Question.Status",
         "ReferralStatusEnum": "schakelpunt.referrals.models.Referral.Status",
         "ReferralReasonEnum": "schakelpunt.referrals.models.Referral.Reason",
+        "WmoReportStatusEnum": "schakelpunt.wmo.models.WmoReport.Status",
+        "WmoCloseReasonEnum": "schakelpunt.wmo.models.WmoReport.CloseReason",
+        "WmoDeadlineStateEnum": "schakelpunt.wmo.serializers.DEADLINE_STATES",
     },
 }
 

@@ -15,13 +15,14 @@ from schakelpunt.contrib.brp.models import RegisterChange
 from schakelpunt.core.access import get_visible_or_404
 from schakelpunt.referrals.models import Referral
 from schakelpunt.residents.models import Consent, Resident
+from schakelpunt.wmo.models import WmoReport, WmoStatusChange
 
 TIMELINE_PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # "contact", "question", "follow_up", "consent", "referral", "register_change"
+    kind: str  # "contact", "question", "follow_up", "consent", "referral", "register_change", "wmo"
     when: datetime.datetime
     obj: Any
 
@@ -81,6 +82,14 @@ def resident_timeline(
         referrals = Referral.objects.visible_to(viewer).filter(question__in=questions.values("pk"))
         newest = referrals.order_by("-created_at", "-pk")
         sources["referral"] = newest.values_list("pk", "created_at")[:needed]
+    if viewer.has_perm("wmo.view_wmoreport") or viewer.has_perm("wmo.view_wmoreport_status"):
+        # Each phase of a Wmo report (report, investigation, application, decision, ...) is an
+        # entry; who sees only the status gets the phases without the content (the template).
+        wmo_reports = WmoReport.objects.status_visible_to(viewer).filter(resident=resident)
+        if filtered:
+            wmo_reports = wmo_reports.filter(question__in=questions.values("pk"))
+        phases = WmoStatusChange.objects.filter(report__in=wmo_reports.values("pk"))
+        sources["wmo"] = phases.order_by("-changed_at", "-pk").values_list("pk", "changed_at")[:needed]
     if not filtered:
         # What the population register changed (moves, death, name), done by the register.
         changes = RegisterChange.objects.filter(resident=resident).order_by("-applied_at", "-pk")
@@ -116,6 +125,11 @@ def resident_timeline(
         "register_change": lambda pks: RegisterChange.objects.filter(pk__in=pks),
         "referral": lambda pks: Referral.objects.filter(pk__in=pks).select_related(
             "organisation", "service", "question", "referred_by"
+        ),
+        "wmo": lambda pks: (
+            WmoStatusChange.objects.filter(pk__in=pks)
+            .select_related("report", "report__consultant", "changed_by")
+            .prefetch_related("report__support_requests")
         ),
     }
     objects: dict[tuple[str, int], Any] = {}

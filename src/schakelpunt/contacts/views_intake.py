@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from schakelpunt.audit.services import access_log_read
 from schakelpunt.contacts.forms import IntakeContactForm, IntakeForms
-from schakelpunt.contacts.models import LifeDomain
+from schakelpunt.contacts.models import Contact, LifeDomain, Question
 from schakelpunt.contacts.services import intake_register
 from schakelpunt.core.access import permission_required
 from schakelpunt.organisations.models import Desk, Location
@@ -72,7 +72,15 @@ def _after_save(resident: Resident | None) -> str:
     return reverse("contacts:intake")
 
 
-def _save(request: HttpRequest, screen: IntakeForms, desk: Desk) -> Resident | None:
+def _wmo_question(user, resident: Resident | None, contact: Contact) -> Question | None:
+    """The first question of the new contact with the outcome "Wmo-melding", when the user may
+    make the report (and the resident is known): intake then continues with the report's form."""
+    if resident is None or not user.has_perm("wmo.add_wmoreport"):
+        return None
+    return contact.questions.filter(outcome=Question.Outcome.WMO_REPORT).order_by("pk").first()
+
+
+def _save(request: HttpRequest, screen: IntakeForms, desk: Desk) -> tuple[Resident | None, Contact]:
     """Create the new resident (if any) and register the contact, all or nothing.
 
     A service's ValidationError is put next to the fields it names and raised again, which
@@ -93,7 +101,7 @@ def _save(request: HttpRequest, screen: IntakeForms, desk: Desk) -> Resident | N
                 screen.new_resident.add_service_errors(error)
                 raise
         try:
-            intake_register(
+            contact = intake_register(
                 acting_user=request.user,
                 desk=desk,
                 contact=screen.contact.contact_data,
@@ -104,7 +112,7 @@ def _save(request: HttpRequest, screen: IntakeForms, desk: Desk) -> Resident | N
         except ValidationError as error:
             screen.add_service_errors(error)
             raise
-    return resident
+    return resident, contact
 
 
 @never_cache
@@ -126,10 +134,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             screen.quiet()
         elif screen.is_valid():
             try:
-                saved_for = _save(request, screen, screen.contact.cleaned_data["desk"])
+                saved_for, contact = _save(request, screen, screen.contact.cleaned_data["desk"])
             except ValidationError:
                 pass  # the errors are on the forms; nothing was saved
             else:
+                if (wmo_question := _wmo_question(request.user, saved_for, contact)) is not None:
+                    messages.success(request, _("Contact opgeslagen. Leg nu de Wmo-melding vast."))
+                    return redirect("wmo:create-from-question", pk=wmo_question.pk)
                 messages.success(request, _("Contact opgeslagen"))
                 return redirect(_after_save(saved_for))
     else:

@@ -131,6 +131,7 @@ class WmoReport(TimeStampedModel):
     )
 
     # The investigation (onderzoek).
+    investigation_started_on = models.DateField(_("onderzoek gestart op"), null=True, blank=True)
     personal_plan_received_on = models.DateField(_("persoonlijk plan ontvangen op"), null=True, blank=True)
     conversation_on = models.DateField(_("datum van het gesprek"), null=True, blank=True)
     conversation_report = models.TextField(_("verslag van het gesprek"), blank=True)
@@ -355,13 +356,18 @@ class WmoReminder(models.Model):
     report = models.ForeignKey(WmoReport, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     due = models.DateField()
+    # Which of the settings' WMO_REMINDER_DAYS this reminder is (0 for the overdue notice), so
+    # that "5 and 1 days before" are two reminders, each sent once per due date.
+    days_before = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("herinnering")
         verbose_name_plural = _("herinneringen")
         constraints = [
-            models.UniqueConstraint(fields=["report", "kind", "due"], name="wmo_reminder_once"),
+            models.UniqueConstraint(
+                fields=["report", "kind", "due", "days_before"], name="wmo_reminder_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -31,6 +31,11 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.WITHDRAWN: set(),
 }
 
+# The one move outside this table: when the population register reports that the resident died
+# or moved away, ``wmo_reports_close_for_resident`` closes an open report from any phase, as the
+# system (no user), with the reason "deceased" or "moved away". The municipality's duty ends
+# there; nobody should be asked to finish an investigation for a resident who is not there.
+
 OPEN_STATES = frozenset(WmoReport.OPEN_STATUSES)
 CLOSED_STATES = frozenset({S.CLOSED, S.WITHDRAWN})
 
