@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "schakelpunt.contrib.brp",
     "schakelpunt.directory",
     "schakelpunt.referrals",
+    "schakelpunt.signalling",
     "schakelpunt.wmo",
     "schakelpunt.api",
 ]
@@ -483,3 +484,33 @@ WMO_UPLOAD_MAX_BYTES = config(
     group="Wmo",
 )
 # --- end of Wmo ---------------------------------------------------------------------------
+
+# --- Signalling ---------------------------------------------------------------------------
+# Automatic proposals of signals (`schakelpunt signals_propose`, docs/subsystems/signalling.md).
+
+SIGNALLING_PROPOSAL_THRESHOLD = config(
+    "SIGNALLING_PROPOSAL_THRESHOLD",
+    5,
+    help="Questions without suitable supply (with the same life domain and reason, in one "
+    "district, not yet counted by a signal) that make signals_propose propose a signal.",
+    group="Signalering",
+)
+SIGNALLING_PROPOSAL_PERIOD_DAYS = config(
+    "SIGNALLING_PROPOSAL_PERIOD_DAYS",
+    90,
+    help="Days back from today in which signals_propose counts those questions.",
+    group="Signalering",
+)
+# --- end of Signalling --------------------------------------------------------------------
+
+# --- Insights -----------------------------------------------------------------------------
+# Long exports (annual report, all tables) made by the task worker (docs/subsystems/insights.md).
+
+INSIGHTS_EXPORT_RETENTION_DAYS = config(
+    "INSIGHTS_EXPORT_RETENTION_DAYS",
+    7,
+    help="Days a finished export (annual report PDF, all tables XLSX) stays available for download; "
+    "`schakelpunt insights_exports_cleanup` (daily) removes older files.",
+    group="Inzicht",
+)
+# --- end of Insights ----------------------------------------------------------------------

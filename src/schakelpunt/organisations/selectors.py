@@ -6,6 +6,7 @@ from schakelpunt.organisations.models import (
     Desk,
     District,
     Location,
+    Municipality,
     OpeningHours,
     Participation,
     PostcodeArea,
@@ -26,6 +27,21 @@ def desks_visible_to(user) -> QuerySet[Desk]:
     if user.organisation_id and user.organisation.municipality_id:
         condition |= Q(municipalities=user.organisation.municipality_id)
     return Desk.objects.filter(condition).distinct()
+
+
+def municipalities_of(user) -> QuerySet[Municipality]:
+    """The municipalities a user works for: the municipality their own organisation is (a
+    municipality's staff, such as its policy officers, who often work at no desk), or else the
+    municipalities served by the desks they work at. Used wherever a user sees or answers things
+    "of their municipality": signals addressed to the municipality, and the same rule as the
+    policy view of insights (``insights.selectors.policy_municipalities``, ADR 0010)."""
+    if not user.is_authenticated:
+        return Municipality.objects.none()
+    organisation = user.organisation if user.organisation_id else None
+    if organisation is not None and organisation.municipality_id:
+        # Organisation.municipality is set only for municipalities (a check constraint).
+        return Municipality.objects.filter(pk=organisation.municipality_id)
+    return Municipality.objects.filter(desks__in=user.desks.all()).distinct()
 
 
 def desks_for_user(user) -> list[Desk]:
