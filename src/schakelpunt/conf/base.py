@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "schakelpunt.referrals",
     "schakelpunt.signalling",
     "schakelpunt.wmo",
+    "schakelpunt.insights",
     "schakelpunt.api",
 ]
 

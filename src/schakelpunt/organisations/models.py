@@ -1,8 +1,10 @@
 """Participants of the desk, the desks themselves, their locations and opening hours."""
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakelpunt.core.models import TimeStampedModel
@@ -343,3 +345,97 @@ class OpeningHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class PopulationFigure(models.Model):
+    """How many people live in a district in an age band, in a year: the denominator of the
+    reach analysis. Imported from a CSV file (``schakelpunt import_population``); a new import
+    of the same municipality and year replaces all its figures of that year."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        related_name="population_figures",
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("wijk"), on_delete=models.CASCADE, related_name="population_figures"
+    )
+    age_band = models.CharField(
+        _("leeftijdsgroep"),
+        max_length=16,
+        help_text=_("Dezelfde leeftijdsgroepen als in Inzicht, bijvoorbeeld 65-74."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(1900), MaxValueValidator(2999)]
+    )
+    inhabitants = models.PositiveIntegerField(_("inwoners"))
+    imported_at = models.DateTimeField(_("ingelezen op"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingelezen door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leeg: ingelezen met de opdrachtregel."),
+    )
+
+    class Meta:
+        verbose_name = _("bevolkingscijfer")
+        verbose_name_plural = _("bevolkingscijfers")
+        ordering = ["municipality__name", "year", "district__name", "age_band"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "district", "age_band", "year"],
+                name="population_figure_unique",
+                violation_error_message=_("Voor deze wijk, leeftijdsgroep en dit jaar is er al een cijfer."),
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "year"], name="population_municipality_year")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.age_band} {self.year}: {self.inhabitants}"
+
+
+class SelfAssessment(TimeStampedModel):
+    """The desk's yearly self-assessment from the resident's point of view: one per desk per
+    year, filled in by the coordinator. ``answers`` holds, per checklist item (the list lives in
+    ``schakelpunt.insights.quality.CHECKLIST``), ``{"score": 1-4, "note": "..."}``. Written only
+    through ``insights.quality.self_assessment_save``; only the current year can be changed."""
+
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("loket"), on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2999)]
+    )
+    answers = models.JSONField(_("antwoorden"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingevuld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("laatst gewijzigd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("zelfevaluatie")
+        verbose_name_plural = _("zelfevaluaties")
+        ordering = ["desk__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "year"],
+                name="self_assessment_one_per_desk_per_year",
+                violation_error_message=_("Dit loket heeft voor dit jaar al een zelfevaluatie."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desk} {self.year}"
