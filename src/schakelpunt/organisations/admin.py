@@ -8,6 +8,7 @@ from schakelpunt.organisations.models import (
     OpeningHours,
     Organisation,
     Participation,
+    PopulationFigure,
     PostcodeArea,
     Region,
 )
@@ -101,3 +102,22 @@ class DistrictAdmin(admin.ModelAdmin):
     list_filter = ["municipality"]
     search_fields = ["name", "code"]
     inlines = [PostcodeAreaInline]
+
+
+@admin.register(PopulationFigure)
+class PopulationFigureAdmin(admin.ModelAdmin):
+    """Read only: figures come in through the import (all or nothing, per municipality and
+    year), linked from this list, so that a year is never half replaced by hand."""
+
+    list_display = ["year", "municipality", "district", "age_band", "inhabitants", "imported_at"]
+    list_filter = ["year", "municipality"]
+    change_list_template = "admin/organisations/populationfigure/change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
