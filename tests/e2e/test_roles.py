@@ -18,16 +18,18 @@ from tests.organisations.factories import (
 # schakelpunt.core.navigation, so that a change in a rule or in the roles fixture shows here:
 # Nieuw contact needs contacts.add_contact and contacts.add_question, Werklijst
 # contacts.view_question, Doorverwijzingen referrals.view_referral and referrals.add_referral,
-# Verwijzingen aan ons referrals.work_referral, Sociale kaart directory.view_service, Diensten beheren
-# directory.change_service, Deelnemers organisations.view_participation, Toegangslog
-# audit.view_accesslog, Beheer (the admin site) is_staff; Start and API are open to every
-# logged-in user.
+# Verwijzingen aan ons referrals.work_referral, Wmo-meldingen wmo.view_wmoreport,
+# Signalen signalling.view_signal, Sociale kaart directory.view_service, Diensten beheren
+# directory.change_service, Deelnemers organisations.view_participation, Inzicht
+# insights.view_dashboard, Toegangslog audit.view_accesslog, Beheer (the admin site) is_staff;
+# Start and API are open to every logged-in user.
 EXPECTED_NAVIGATION = {
     "Frontoffice": [
         "Start",
         "Nieuw contact",
         "Werklijst",
         "Doorverwijzingen",
+        "Signalen",
         "Sociale kaart",
         "Deelnemers",
         "API",
@@ -46,21 +48,26 @@ EXPECTED_NAVIGATION = {
         "Nieuw contact",
         "Werklijst",
         "Doorverwijzingen",
+        "Wmo-meldingen",
+        "Signalen",
         "Sociale kaart",
         "Deelnemers",
         "API",
     ],
-    "Partner": ["Start", "Verwijzingen aan ons", "Sociale kaart", "Diensten beheren", "API"],
+    "Partner": ["Start", "Verwijzingen aan ons", "Signalen", "Sociale kaart", "Diensten beheren", "API"],
     "Coördinator": [
         "Start",
         "Nieuw contact",
         "Werklijst",
         "Doorverwijzingen",
+        "Wmo-meldingen",
+        "Signalen",
         "Sociale kaart",
         "Deelnemers",
+        "Inzicht",
         "API",
     ],
-    "Beleidsmedewerker": ["Start", "Sociale kaart", "Deelnemers", "API"],
+    "Beleidsmedewerker": ["Start", "Signalen", "Sociale kaart", "Deelnemers", "Inzicht", "API"],
     "Privacyfunctionaris": ["Start", "Toegangslog", "API"],
     "Functioneel beheerder": ["Start", "Sociale kaart", "Diensten beheren", "Deelnemers", "Beheer", "API"],
 }

@@ -15,6 +15,10 @@ DEMO_LOADERS = [
     "schakelpunt.residents.demo.load",
     "schakelpunt.contacts.demo.load",
     "schakelpunt.referrals.demo.load",
+    "schakelpunt.signalling.demo.load",
+    "schakelpunt.wmo.demo.load",
+    "schakelpunt.insights.demo_quality.load",  # population figures, self-assessments
+    "schakelpunt.insights.demo.load",  # last: the summary tables over everything above
 ]
 
 
