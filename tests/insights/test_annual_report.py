@@ -17,7 +17,7 @@ from schakelpunt.insights.annual_report import (
     annual_report_html,
     pdf_chart_data,
 )
-from schakelpunt.insights.charts import nice_maximum, svg_chart
+from schakelpunt.insights.charts import svg_chart
 from schakelpunt.insights.tables import PERCENT, Cell, Column, Row, Table
 
 pytestmark = pytest.mark.django_db
@@ -215,12 +215,59 @@ def _table(values, kind="count"):
     return Table("t", "Titel", "Wat", [column], rows, chart="bar")
 
 
+def _drawn_values(svg: str) -> list[str]:
+    """The values pygal drew, one for each bar or point, as formatted for the report."""
+    return re.findall(r'<desc class="value">([^<]*)</desc>', svg)
+
+
 def test_a_chart_leaves_hidden_cells_out():
     table = _table([3, 5, 8])
     table.rows[1].cells["n"].suppressed = True
     svg = str(svg_chart(table.chart_data(), title="Titel"))
     assert svg.startswith("<svg") and "<title>Titel</title>" in svg
-    assert svg.count("<rect") == 2  # two bars: the hidden one is a gap
+    assert _drawn_values(svg) == ["3", "8"]  # two bars: the hidden one is a gap
+    assert svg.count('<g class="bar">') == 2
+
+
+def test_a_chart_is_self_contained():
+    """Inline in the report's HTML: no script, no XML declaration, nothing to fetch (the only
+    web addresses are the SVG namespaces), one legend key per series when there are more."""
+    table = _table([3, 5, 8])
+    table.columns.append(Column("m", "Vragen"))
+    for index, row in enumerate(table.rows):
+        row.cells["m"] = Cell(index, persons=10)
+    for kind in ("bar", "horizontal", "line"):
+        svg = str(svg_chart({**table.chart_data(), "type": kind}, title="Titel"))
+        assert svg.startswith("<svg") and 'width="640"' in svg
+        assert "<script" not in svg and "<?xml" not in svg and "<!--" not in svg
+        addresses = set(re.findall(r"(?:https?:)?//[^\s\"'<>)]+", svg))
+        assert addresses <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, addresses
+        assert "url(" not in svg and "@import" not in svg and "href" not in svg
+        assert re.search(r'class="legends".*>Aantal<.*>Vragen<', svg)
+    single = str(svg_chart(_table([3, 5]).chart_data(), title="Titel"))
+    assert 'class="legend ' not in single  # one series: no legend
+
+
+def test_chart_axes_and_figures_in_dutch():
+    percent = {"type": "horizontal", "labels": ["A", "B"], "percent": True,
+               "datasets": [{"label": "Deel", "data": [12.5, 50]}]}  # fmt: skip
+    svg = str(svg_chart(percent, title="x"))
+    assert ">100%</text>" in svg  # the axis runs to 100%
+    assert sorted(_drawn_values(svg)) == ["12,5%", "50%"]
+    counts = str(svg_chart(_table([1234, 3]).chart_data(), title="x"))
+    assert _drawn_values(counts) == ["1.234", "3"] and "%" not in "".join(_drawn_values(counts))
+    small = str(svg_chart(_table([1, 3]).chart_data(), title="x"))
+    assert ">0,5<" not in small and ">3</text>" in small  # counts: no grid line at half a person
+
+
+def test_a_line_breaks_at_a_hidden_value():
+    data = {"type": "line", "labels": ["jan", "feb", "mrt", "apr"], "percent": False,
+            "datasets": [{"label": "Contacten", "data": [4, 6, None, 5]}]}  # fmt: skip
+    svg = str(svg_chart(data, title="x"))
+    assert _drawn_values(svg) == ["4", "6", "5"]
+    # The line joins jan and feb and stops: apr is a dot of its own, not joined across the gap.
+    lines = re.findall(r'<path d="([^"]*)" class="line reactive nofill"', svg)
+    assert sum(len(re.findall(r"[\d.]+ [\d.]+", line)) for line in lines) == 2, lines
 
 
 def test_a_chart_of_nothing_is_no_chart():
@@ -242,13 +289,6 @@ def test_counts_and_percentages_are_not_drawn_on_one_axis():
     row = Row("x", "X", {"n": Cell(4, persons=9), "a": Cell(0.5, PERCENT), "b": Cell(0.25, PERCENT)})
     data = pdf_chart_data(Table("t", "T", "Wat", columns, [row], chart="horizontal"))
     assert [d["label"] for d in data["datasets"]] == ["Deel", "Ander deel"] and data["percent"]
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"), [(3, (3, 1)), (7, (8, 2)), (100, (100, 20)), (1234, (1250, 250)), (0, (1, 0.25))]
-)
-def test_round_axis_maximum(value, expected):
-    assert nice_maximum(value) == expected
 
 
 def test_reach_per_1000_with_its_chart_when_population_figures_exist(city, coordinator):

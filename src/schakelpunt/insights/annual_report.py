@@ -5,8 +5,8 @@ analysis show, as the viewer may see it: the coordinator the complete figures of
 the policy officer the aggregates about residents of their municipality with small cells hidden
 ("< 5", :meth:`Table.suppress`). Every table comes from the same selectors as the pages, so the
 report hides exactly the cells they hide. :func:`annual_report_pdf` lays it out on A4 with
-WeasyPrint, offline: the charts are SVG drawn here (:mod:`schakelpunt.insights.charts`), inline
-in the HTML, and the URL fetcher refuses every URL, so nothing is fetched while rendering.
+WeasyPrint, offline: the charts are SVG drawn with pygal (:mod:`schakelpunt.insights.charts`),
+inline in the HTML, and the URL fetcher refuses every URL, so nothing is fetched while rendering.
 
 The report is made by a background job (:mod:`schakelpunt.insights.jobs`); ``progress`` is
 called along the way with a percentage and a short Dutch message.

@@ -1,54 +1,60 @@
 """Charts drawn on the server, as SVG: for the PDF annual report, where no JavaScript runs.
 
 :func:`svg_chart` draws the data of :meth:`Table.chart_data` (the same data the dashboard's
-Chart.js draws) as a bar chart (``bar``), horizontal bars (``horizontal``) or lines (``line``).
-The SVG is self-contained: no scripts, no fonts or images to fetch, every text escaped, so it
-can be placed inline in the report's HTML. A hidden cell (``< 5``) has no value and is left
-out: a gap, never a guess.
+Chart.js draws) with pygal as a bar chart (``bar``), horizontal bars (``horizontal``) or lines
+(``line``). The SVG is self-contained, to be placed inline in the report's HTML: no scripts
+(pygal's tooltip script is switched off and its inline configuration script removed), no
+fonts, style sheets or images to fetch, every text escaped by the XML writer. A hidden cell
+(``< 5``) has no value and is left out: a gap, never a guess.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+import pygal
 from django.utils.formats import number_format
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from pygal.style import Style
+from pygal.util import truncate
 
-COLOURS = ["#1f5f99", "#d0661a", "#2d7d46", "#7b3f98", "#8a6d00", "#535353"]  # as js/insights.js
+COLOURS = ("#1f5f99", "#d0661a", "#2d7d46", "#7b3f98", "#8a6d00", "#535353")  # as js/insights.js
 FONT = "Liberation Sans, DejaVu Sans, sans-serif"
-WIDTH = 640  # user units; the stylesheet scales the chart to the text width
 TEXT = "#1a1a1a"
 MUTED = "#535353"
 GRID = "#d5d5d5"
-MAX_LABEL = 40  # characters of a category label before it is shortened
+WIDTH = 640  # user units; the stylesheet scales the chart to the text width
+HEIGHT = 300  # bars and lines
+ROW = 15  # horizontal bars: the height of one bar; a category has one per series and a gap
+MAX_LABEL = 40  # characters of a category label before it is shortened (the table has it whole)
 
-
-def nice_maximum(value: float) -> tuple[float, float]:
-    """A round top for the value axis and the step between its grid lines (1, 2, 2.5 or 5
-    times a power of ten, four or five steps)."""
-    if value <= 0:
-        return 1.0, 0.25
-    raw = value / 4
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        step = factor * power
-        if step * 5 >= value:
-            break
-    if value >= 1 and step < 1:
-        step = 1.0
-    return math.ceil(value / step) * step, step
-
-
-def _axis(data: dict[str, Any]) -> tuple[float, float]:
-    """Percentages always run to 100%; counts and days to a round number above the largest."""
-    if data["percent"]:
-        return 100.0, 20.0
-    return nice_maximum(max(_values(data), default=0))
+LOOK = {
+    "colors": COLOURS,
+    "font_family": FONT,
+    "background": "white",
+    "plot_background": "white",
+    "foreground": TEXT,
+    "foreground_strong": TEXT,
+    "foreground_subtle": MUTED,
+    "opacity": "1",  # the colours as they are, as on the dashboard
+    "stroke_opacity": "1",
+    "guide_stroke_color": GRID,
+    "guide_stroke_dasharray": "none",
+    "major_guide_stroke_color": GRID,
+    "major_guide_stroke_dasharray": "none",
+    "label_font_size": 11,
+    "major_label_font_size": 11,
+    "legend_font_size": 12,
+    "value_font_size": 10,
+    "value_colors": (MUTED,) * len(COLOURS),
+}
+# pygal centres a printed value on a point just after its bar: start it there instead, so the
+# figure stands beside the bar rather than over its end (inline: nothing is fetched).
+VALUE_BESIDE_BAR = "inline:.text-overlay text.value { text-anchor: start; }"
 
 
 def _number(value: float, percent: bool) -> str:
+    """A value in the Dutch format of the report: ``1.234``, ``2,5``, ``50%``."""
     if percent:
         return f"{number_format(round(value, 1), decimal_pos=0 if value == int(value) else 1)}%"
     if value == int(value):
@@ -56,159 +62,92 @@ def _number(value: float, percent: bool) -> str:
     return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
 
 
-def _short(label: str, limit: int = MAX_LABEL) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def _text(x: float, y: float, content: str, *, size: float = 11, anchor: str = "start", fill: str = TEXT,
-          weight: str = "normal", extra: str = "") -> str:  # fmt: skip
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" fill="{fill}" '
-        f'text-anchor="{anchor}" font-weight="{weight}"{extra}>{escape(content)}</text>'
-    )
-
-
-def _legend(datasets: list[dict[str, Any]], top: float) -> tuple[list[str], float]:
-    """One line of coloured keys when there is more than one series; returns the height used."""
-    if len(datasets) < 2:
-        return [], 0
-    parts, x = [], 0.0
-    for index, dataset in enumerate(datasets):
-        colour = COLOURS[index % len(COLOURS)]
-        parts.append(f'<rect x="{x:.1f}" y="{top + 2:.1f}" width="12" height="12" fill="{colour}"/>')
-        parts.append(_text(x + 17, top + 12.5, str(dataset["label"])))
-        x += 17 + 7 * len(str(dataset["label"])) + 24
-    return parts, 26
-
-
 def _values(data: dict[str, Any]) -> list[float]:
     return [value for dataset in data["datasets"] for value in dataset["data"] if value is not None]
 
 
-def _svg(height: float, title: str, body: list[str]) -> SafeString:
-    return mark_safe(  # noqa: S308 - every text in ``body`` went through escape()
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}">'
-        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
-    )
+def _self_contained(title: str):
+    """An XML filter for pygal's tree: no scripts, no comments (they carry pygal's web
+    address), no ids but the chart's own (the legend's repeat in every chart, and only its
+    script uses them), and the chart's title for screen readers instead of "Pygal"."""
 
+    def clean(root):
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "script" or not isinstance(child.tag, str):  # a script or a comment
+                    parent.remove(child)
+                else:
+                    child.attrib.pop("id", None)
+        for element in root.iter("title"):
+            element.text = title
+            break  # the first is the chart's; the others name the axis values
+        root.set("role", "img")
+        return root
 
-def _vertical(data: dict[str, Any], title: str) -> SafeString:
-    """Grouped bars (``bar``) or lines (``line``) over the categories along the bottom."""
-    labels = [str(label) for label in data["labels"]]
-    datasets, percent, line = data["datasets"], data["percent"], data["type"] == "line"
-    body, legend_height = _legend(datasets, 0)
-    top = legend_height + 10
-    plot_height = 210
-    left, right = 56, WIDTH - 8
-    maximum, step = _axis(data)
-    slot = (right - left) / max(1, len(labels))
-    # Labels that do not fit under their bar or group are turned (about 5.5 units a character).
-    many = max((len(label) for label in labels), default=0) * 5.5 > slot - 4
-    label_room = 70 if many else 24
-    height = top + plot_height + label_room
-    y_of = lambda value: top + plot_height - plot_height * value / maximum  # noqa: E731
-
-    tick = 0.0
-    while tick <= maximum + step / 1000:
-        y = y_of(tick)
-        body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
-        )
-        body.append(_text(left - 6, y + 4, _number(tick, percent), size=10, anchor="end", fill=MUTED))
-        tick += step
-    for index, label in enumerate(labels):
-        x = left + slot * (index + 0.5)
-        if many:
-            extra = f' transform="rotate(-40 {x:.1f} {top + plot_height + 14:.1f})"'
-            body.append(
-                _text(x, top + plot_height + 14, _short(label, 16), size=10, anchor="end", extra=extra)
-            )
-        else:
-            body.append(_text(x, top + plot_height + 16, _short(label, 18), size=10, anchor="middle"))
-
-    for number, dataset in enumerate(datasets):
-        colour = COLOURS[number % len(COLOURS)]
-        values = dataset["data"]
-        if line:
-            segment: list[str] = []
-            for index, value in enumerate([*values, None]):
-                if value is not None:
-                    x, y = left + slot * (index + 0.5), y_of(value)
-                    segment.append(f"{x:.1f},{y:.1f}")
-                    body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
-                elif segment:  # a gap (a hidden or missing value) ends the line
-                    if len(segment) > 1:
-                        body.append(
-                            f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" '
-                            f'stroke-width="2.5"/>'
-                        )
-                    segment = []
-        else:
-            group = slot * 0.8
-            width = group / len(datasets)
-            for index, value in enumerate(values):
-                if value is None:
-                    continue
-                x = left + slot * index + (slot - group) / 2 + width * number
-                y = y_of(value)
-                body.append(
-                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(1.0, width - 2):.1f}" '
-                    f'height="{top + plot_height - y:.1f}" fill="{colour}"/>'
-                )
-    body.append(
-        f'<line x1="{left}" y1="{top + plot_height}" x2="{right}" y2="{top + plot_height}" stroke="{MUTED}"/>'
-    )
-    return _svg(height, title, body)
-
-
-def _horizontal(data: dict[str, Any], title: str) -> SafeString:
-    """One row of bars per category, the label on the left and the value after the bar."""
-    labels = [str(label) for label in data["labels"]]
-    datasets, percent = data["datasets"], data["percent"]
-    body, legend_height = _legend(datasets, 0)
-    bar, gap = 13, 9
-    row_height = bar * len(datasets) + gap
-    top = legend_height + 6
-    height = top + row_height * len(labels) + 22
-    left, right = 250, WIDTH - 56
-    maximum, step = _axis(data)
-    x_of = lambda value: left + (right - left) * value / maximum  # noqa: E731
-    bottom = top + row_height * len(labels)
-
-    tick = 0.0
-    while tick <= maximum + step / 1000:
-        x = x_of(tick)
-        body.append(
-            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="{GRID}" stroke-width="1"/>'
-        )
-        body.append(_text(x, bottom + 15, _number(tick, percent), size=10, anchor="middle", fill=MUTED))
-        tick += step
-    for index, label in enumerate(labels):
-        y = top + row_height * index + gap / 2
-        body.append(_text(left - 8, y + row_height / 2 - gap / 2 + 4, _short(label), size=10.5, anchor="end"))
-        for number, dataset in enumerate(datasets):
-            value = dataset["data"][index]
-            if value is None:
-                continue
-            colour = COLOURS[number % len(COLOURS)]
-            y_bar = y + bar * number
-            body.append(
-                f'<rect x="{left}" y="{y_bar:.1f}" width="{max(0.5, x_of(value) - left):.1f}" '
-                f'height="{bar - 1}" fill="{colour}"/>'
-            )
-            body.append(
-                _text(x_of(value) + 4, y_bar + bar - 3, _number(value, percent), size=9.5, fill=MUTED)
-            )
-    body.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="{MUTED}"/>')
-    return _svg(height, title, body)
+    return clean
 
 
 def svg_chart(data: dict[str, Any] | None, *, title: str) -> SafeString | None:
     """The chart of ``data`` (:meth:`Table.chart_data`) as inline SVG, or None when there is
-    nothing to draw (no chart, or every value hidden)."""
+    nothing to draw (no chart, or every value hidden or zero)."""
     if not data or not data["labels"] or not any(value > 0 for value in _values(data)):
-        return None  # nothing to draw, or only zeros
-    if data["type"] == "horizontal":
-        return _horizontal(data, title)
-    return _vertical(data, title)
+        return None
+    datasets, percent, kind = data["datasets"], data["percent"], data["type"]
+    labels = [str(label) for label in data["labels"]]
+    series = [(str(dataset["label"]), list(dataset["data"])) for dataset in datasets]
+    # The legend under the chart, at most three keys a row. pygal reserves room for
+    # ``len(series) // columns`` rows: what more rows need is added to the bottom margin.
+    columns = 2 if len(series) == 4 else min(len(series), 3)
+    legend_rows = -(-len(series) // columns) if len(series) > 1 else 0
+    short = legend_rows - len(series) // columns if legend_rows else 0
+    config: dict[str, Any] = {
+        "width": WIDTH,
+        "height": HEIGHT + 22 * legend_rows,
+        "explicit_size": True,  # the stylesheet scales it to the text width
+        "disable_xml_declaration": True,  # inline in the HTML
+        "js": [],  # no tooltip script from the web
+        "show_legend": len(series) > 1,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": columns,
+        "margin_bottom": 8 + 18 * short,
+        "truncate_legend": -1,
+        "truncate_label": -1,  # whole labels; turned or shortened below where they need it
+        "margin": 8,
+        "spacing": 8,
+        "value_formatter": lambda value: _number(value, percent),
+        "include_x_axis": True,  # the value axis starts at zero
+        "max_scale": 8,  # grid lines on the value axis, at most
+    }
+    if percent:  # percentages always on a full axis of 0-100%
+        config.update(range=(0, 100), y_labels=[0, 20, 40, 60, 80, 100])
+    elif all(value == int(value) for value in _values(data)):
+        config["order_min"] = 0  # counts: no grid line at half a person
+    if kind == "horizontal":
+        # The first category at the top, as in the table: pygal draws the first at the bottom.
+        labels = [truncate(label, MAX_LABEL) for label in reversed(labels)]
+        series = [(name, values[::-1]) for name, values in series]
+        config.update(
+            style=Style(**LOOK),
+            height=len(labels) * (ROW * len(series) + 8) + 36 + 22 * legend_rows,
+            margin_right=36,  # room for the figure beside the longest bar
+            print_values=True,  # the figure beside its bar (a hidden cell has none)
+            print_values_position="top",
+            css=["file://style.css", "file://graph.css", VALUE_BESIDE_BAR],
+        )
+        chart = pygal.HorizontalBar(**config)
+    else:
+        # Labels that do not fit under their bar or group (pygal's estimate of a text's
+        # width: 0.6 of the font size a character) are turned.
+        if max(len(label) for label in labels) * 0.6 * LOOK["label_font_size"] > (WIDTH - 80) / len(labels):
+            config["x_label_rotation"] = 40
+        if kind == "line":  # a hidden value breaks the line
+            chart = pygal.Line(
+                style=Style(**LOOK, stroke_width="2.5"), allow_interruptions=True, dots_size=3, **config
+            )
+        else:
+            chart = pygal.Bar(style=Style(**LOOK), **config)
+    chart.x_labels = labels
+    for name, values in series:
+        chart.add(name, values)
+    chart.add_xml_filter(_self_contained(title))
+    return mark_safe(chart.render())  # noqa: S308 - pygal's XML writer escapes every text
