@@ -40,6 +40,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from schakelpunt.audit.services import Action, access_log_record, on_behalf_of_resident
 from schakelpunt.wmo.models import WmoDocument, WmoReport
@@ -141,8 +142,6 @@ def _read(uploaded_file) -> tuple[bytes, str, bool]:
 
 
 def _check_image(uploaded_file) -> None:
-    from PIL import Image  # a dependency of WeasyPrint
-
     uploaded_file.seek(0)
     try:
         with Image.open(uploaded_file) as image:
