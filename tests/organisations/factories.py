@@ -28,7 +28,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    # CBS codes have four digits: stay within GM9000-GM9999 however many tests ran before
+    # (the sequence counts over the whole session; each test's rows are rolled back).
+    code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
     name = factory.Sequence(lambda n: f"Gemeente {n}")
     region = factory.SubFactory(RegionFactory)
 
@@ -98,7 +100,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = District
 
-    code = factory.Sequence(lambda n: f"WK{n:06d}")
+    code = factory.Sequence(lambda n: f"WK{n % 1_000_000:06d}")  # eight characters at most
     name = factory.Sequence(lambda n: f"Wijk {n}")
     municipality = factory.SubFactory(MunicipalityFactory)
 
