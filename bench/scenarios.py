@@ -57,7 +57,7 @@ TARGETS = {
     "mixed_load_p95_ms": 150,
 }
 QUERY_BUDGET = {"question_register_p95_ms": 15}
-BRP_CHANGES = 100_000  # at most one per active resident with a BSN: fewer at the small scale
+BRP_CHANGES = 100_000  # lines of the mutation file, at every scale (bench/referrals.py)
 TIMELINE_ITEMS = 50
 
 
@@ -423,15 +423,23 @@ class Bench:
             staff=self.staff, iterations=self.iterations, warmup=self.warmup, metric=metric, timed=timed
         )
 
+    def dashboard_year(self) -> list[dict]:
+        """dashboard_year_ms: see bench/insights.py."""
+        from bench.insights import dashboard_year
+
+        return dashboard_year(
+            staff=self.staff, iterations=self.iterations, warmup=self.warmup, metric=metric, timed=timed
+        )
+
     def brp_changes(self) -> list[dict]:
-        """brp_changes_per_s: see bench/referrals.py (one change per resident with a BSN)."""
+        """brp_changes_per_s: see bench/referrals.py (100,000 changes, one per resident)."""
         from bench.referrals import brp_changes
 
         return brp_changes(changes=BRP_CHANGES, metric=metric)
 
-    def run(self) -> list[dict]:
-        results = []
-        for scenario in (
+    def run(self, only: list[str] | None = None) -> list[dict]:
+        """All scenarios, or ``only`` these (by method name, e.g. ``brp_changes``)."""
+        scenarios = [
             self.resident_search,
             self.question_register,
             self.timeline,
@@ -440,8 +448,16 @@ class Bench:
             self.work_list,
             self.directory,
             self.referral_inbox,
+            self.dashboard_year,
             self.brp_changes,
-        ):
+        ]
+        unknown = set(only or []) - {scenario.__name__ for scenario in scenarios}
+        if unknown:
+            sys.exit(f"Unknown scenarios: {', '.join(sorted(unknown))}.")
+        results = []
+        for scenario in scenarios:
+            if only and scenario.__name__ not in only:
+                continue
             started = time.monotonic()
             found = scenario()
             print(f"  {scenario.__name__}: {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -480,12 +496,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--out", help="Write the metrics here as JSON (default: standard output).")
     parser.add_argument("--sessions", type=int, help="Print N logged-in sessions for the mixed load instead.")
+    parser.add_argument("--only", help="Run only these scenarios (comma-separated, e.g. brp_changes).")
     args = parser.parse_args()
     if args.sessions:
         print(json.dumps(sessions(args.sessions)))
         return
     started = datetime.datetime.now()
-    results = Bench(iterations=args.iterations, warmup=args.warmup).run()
+    only = args.only.split(",") if args.only else None
+    results = Bench(iterations=args.iterations, warmup=args.warmup).run(only)
     print(f"  scenarios: {(datetime.datetime.now() - started).seconds} s", file=sys.stderr)
     text = json.dumps(results, indent=2)
     if args.out:

@@ -1,10 +1,13 @@
 """schakelpunt brp_import_mutations FILE: each line checked and applied on its own."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from schakelpunt.contrib.brp.models import SyncRun
+from schakelpunt.contrib.brp.services import _plainly_valid_bsn
 from schakelpunt.residents.models import Resident
+from schakelpunt.residents.validators import validate_bsn
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,34 @@ def test_the_same_file_twice_changes_nothing_more(tmp_path, resident_for):
     call_command("brp_import_mutations", str(path))
     call_command("brp_import_mutations", str(path))
     assert [run.counts.get("deceased", 0) for run in SyncRun.objects.order_by("pk")] == [1, 0]
+
+
+def test_empty_and_short_lines(tmp_path, resident_for):
+    """An empty line is skipped; a line without its last (empty) columns is read as far as it goes."""
+    moulin = resident_for()
+    path = run(
+        tmp_path, "", "999993653;geheimhouding_aan;2026-01-12", "999993653;verhuizing;2026-01-13;Boterdiep"
+    )
+    with pytest.raises(CommandError, match="1 regel"):
+        call_command("brp_import_mutations", str(path))
+    moulin.refresh_from_db()
+    assert moulin.is_secret
+    run_ = SyncRun.objects.get(kind="import")
+    assert run_.counts["lines"] == 2 and run_.counts["secrecy_set"] == 1
+    assert run_.errors == ["regel 4: geen geldig huisnummer"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["999993653", "999990019", "123456782", "000000000", "99999365", "9999936530", "999993654", "1234.56.782",
+     " 999993653", "９９９９９３６５３", "abcdefghi", ""],
+)  # fmt: skip
+def test_the_quick_bsn_check_agrees_with_the_validator(number):
+    """The import checks a plain nine-digit BSN itself and leaves everything else to the validator."""
+    try:
+        validate_bsn(number)
+        valid = True
+    except ValidationError:
+        valid = False
+    plain = len(number) == 9 and number.isascii() and number.isdigit()
+    assert _plainly_valid_bsn(number) == (valid and plain)

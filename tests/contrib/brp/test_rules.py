@@ -13,8 +13,10 @@ from schakelpunt.contrib.brp.mapping import BrpAddress, BrpPerson, PartialDate
 from schakelpunt.contrib.brp.models import RegisterChange, RegisterLink
 from schakelpunt.referrals.models import Referral
 from schakelpunt.residents.models import AddressHistory, FormerIdentifier, Resident
+from schakelpunt.wmo.models import WmoReport
 from tests.contacts.factories import ContactFactory, FollowUpFactory, QuestionFactory
 from tests.referrals.factories import ReferralFactory
+from tests.wmo.factories import WmoReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +169,20 @@ def test_death_cancels_open_referrals_as_the_system(resident_for):
     assert (accepted.status, accepted.close_reason) == (Referral.Status.CANCELLED, "deceased")
     assert accepted.status_history.last().changed_by is None
     assert done.status == Referral.Status.COMPLETED
+
+
+def test_death_closes_open_wmo_reports_as_the_system(resident_for):
+    resident = resident_for()
+    open_report = WmoReportFactory(resident=resident, desk=resident.registered_desk, investigation=True)
+    closed_report = WmoReportFactory(resident=resident, desk=resident.registered_desk, withdrawn=True)
+    apply(resident, moulin(deceased_on=PartialDate(2026, 3, 1)))
+    apply(resident, moulin(deceased_on=PartialDate(2026, 3, 1)))  # the same change again: nothing more
+    open_report.refresh_from_db()
+    closed_report.refresh_from_db()
+    assert (open_report.status, open_report.close_reason) == ("closed", "deceased")
+    assert open_report.status_history.filter(to_status="closed").count() == 1
+    assert open_report.status_history.last().changed_by is None
+    assert closed_report.status == WmoReport.Status.WITHDRAWN
 
 
 def test_moving_away_flags_open_referrals_once(with_question):

@@ -25,31 +25,37 @@ ignores a change older than the last one applied. Every change is written as a
 the same transaction as the change itself: all of a change for one resident, or nothing.
 
 **In batches**: :func:`apply_items` applies many changes at once. A :class:`Batch` locks its
-residents in one query, reads once what the rules need, lets the rules change the residents
-in memory and collect their rows, and writes everything in bulk; a rare rule with much to do
-per resident (moved away, referrals) still writes per resident. The single-resident
-functions :func:`apply_mutations` and :func:`apply_person` are batches of one.
+residents in one query (as plain :class:`ResidentRow` records, cheaper than model instances),
+reads once what the rules need, lets the rules change the residents in memory and collect
+their rows as plain values, and writes everything in bulk (:mod:`.bulk`); a rare rule with
+much to do per resident (moved away, referrals) still writes per resident. The
+single-resident functions :func:`apply_mutations` and :func:`apply_person` are batches of one.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from schakelpunt.audit.services import Action, access_log_record_many, on_behalf_of_resident
 from schakelpunt.contacts.models import FollowUp, Question, QuestionChange
+from schakelpunt.contrib.brp import bulk
 from schakelpunt.contrib.brp.mapping import BrpAddress, BrpPerson, PartialDate, mask
 from schakelpunt.contrib.brp.models import RegisterChange, RegisterLink, SyncRun
-from schakelpunt.organisations.models import District, Municipality, PostcodeArea
+from schakelpunt.organisations.models import Desk, District, Municipality, PostcodeArea
 from schakelpunt.referrals.models import Referral
 from schakelpunt.referrals.services import referrals_cancel_for_resident, referrals_flag_moved_away
 from schakelpunt.residents.models import AddressHistory, FormerIdentifier, Resident
+from schakelpunt.wmo.models import WmoReport
+from schakelpunt.wmo.services import wmo_reports_close_for_resident
 
 logger = logging.getLogger(__name__)
 
@@ -185,59 +191,142 @@ def _compact(postcode: str) -> str:
     return postcode.replace(" ", "").upper()
 
 
+class _Link:
+    """What a batch needs of a resident's ``RegisterLink``: a plain record, not a model instance."""
+
+    __slots__ = ("followed_bsn", "last_change_at", "pk", "resident_id")
+
+    def __init__(
+        self,
+        pk: int | None,
+        resident_id: int,
+        last_change_at: datetime.datetime | None,
+        followed_bsn: str = "",
+    ) -> None:
+        self.pk, self.resident_id, self.last_change_at = pk, resident_id, last_change_at
+        self.followed_bsn = followed_bsn
+
+
+# The resident fields the rules read and change.
+RESIDENT_FIELDS = [
+    "bsn", "given_names", "surname_prefix", "surname", "birth_date", "street", "house_number",
+    "house_number_addition", "postcode", "town", "municipality", "district", "is_secret", "status",
+    "status_date",
+]  # fmt: skip
+RESIDENT_ATTNAMES = [Resident._meta.get_field(name).attname for name in RESIDENT_FIELDS]
+_ROW_ATTNAMES = [*RESIDENT_ATTNAMES, "version"]  # what a batch loads of a resident, after its pk
+_MUNICIPALITY = 1 + RESIDENT_ATTNAMES.index("municipality_id")  # where a loaded row has it
+_resident_attributes = operator.attrgetter(*RESIDENT_ATTNAMES)
+
+
+class ResidentRow:
+    """A resident as the rules of a batch see it: the fields they read and change, as plain
+    attributes with the names of the model's (``municipality`` is the object, shared by the
+    batch). A batch loads a thousand; a model instance each cost five times as much. Hooks
+    that want the model instance get it from :meth:`instance`."""
+
+    __slots__ = ("loaded", "municipality", "pk", "updated_at", *RESIDENT_ATTNAMES, "version")
+
+    def __init__(self, row: tuple, municipality: Municipality | None) -> None:
+        self.pk, self.loaded = row[0], row[1:]
+        for attname, value in zip(_ROW_ATTNAMES, row[1:], strict=True):
+            setattr(self, attname, value)
+        self.municipality = municipality
+        self.updated_at: datetime.datetime | None = None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def set_municipality(self, municipality: Municipality | None) -> None:
+        self.municipality = municipality
+        self.municipality_id = municipality.pk if municipality is not None else None
+
+    def changed_fields(self) -> set[int]:
+        """Positions in ``RESIDENT_FIELDS`` whose value differs from the one loaded."""
+        return {i for i, value in enumerate(_resident_attributes(self)) if value != self.loaded[i]}
+
+    def instance(self) -> Resident:
+        return Resident.objects.get(pk=self.pk)
+
+
 class Batch:
     """The unit of work of :func:`apply_items`.
 
     It holds the residents of the batch locked, reads once for all of them what the rules need
-    (the region's municipalities, the district per postcode, the open questions and planned
-    follow-ups of those who died, who has open referrals), and collects the rows the rules
-    write, which :meth:`flush` writes in bulk at the end. Every resident is in a batch at most
-    once, so what the batch read about a resident stays true until it is written.
+    (the municipalities of the residents and of the region, the district per postcode, the
+    open questions and planned follow-ups of those who died, who has open referrals), and
+    collects the rows the rules write, as plain values, which :meth:`flush` writes in bulk at
+    the end. Every resident is in a batch at most once, so what the batch read about a
+    resident stays true until it is written.
     """
 
     def __init__(self, *, actor, source: str, run: SyncRun | None, now: datetime.datetime) -> None:
         self.actor, self.source, self.run, self.now = actor, source, run, now
-        self.residents: dict[int, Resident] = {}
+        self.residents: dict[int, ResidentRow] = {}
         self._region: dict[str, Municipality] | None = None
         self._districts: dict[str, District | None] = {}
+        self._district_by_pk: dict[int, District] = {}
         self._deaths: dict[int, tuple[list[Question], list[int]]] = {}
         self._with_referrals: set[int] | None = None
-        # what the rules write
-        self.links: dict[int, RegisterLink] = {}
-        self.changed: dict[int, Resident] = {}
-        self.address_history: list[AddressHistory] = []
-        self.former_identifiers: list[FormerIdentifier] = []
-        self.register_changes: list[RegisterChange] = []
+        self._with_wmo_reports: set[int] | None = None
+        # what the rules write: residents and questions as the changed instances, new rows as
+        # dicts of column values (``attname``: value), cheaper to make than model instances
+        self.links: dict[int, _Link] = {}
+        self.changed: dict[int, ResidentRow] = {}
+        self.address_history: list[dict[str, Any]] = []
+        self.former_identifiers: list[dict[str, Any]] = []
+        self.register_changes: list[dict[str, Any]] = []
         self.questions: list[Question] = []
-        self.question_changes: list[QuestionChange] = []
+        self.question_changes: list[dict[str, Any]] = []
         self.follow_ups_cancelled: list[int] = []
         self.access_log: list[dict[str, Any]] = []
 
-    def lock(self, resident_ids: set[int]) -> tuple[dict[int, Resident], dict[int, RegisterLink]]:
-        """Lock the residents (in pk order, so two batches cannot deadlock) and their links."""
-        residents = (
-            Resident.objects.select_for_update(of=("self",))
-            .select_related("municipality")
-            .filter(pk__in=resident_ids)
+    def lock(self, resident_ids: set[int]) -> tuple[dict[int, ResidentRow], dict[int, _Link]]:
+        """Lock the residents (in pk order, so two batches cannot deadlock) and their links.
+
+        The municipalities of the residents and those of the region are read in the same
+        query and shared by the residents (a join would make one instance per resident).
+        """
+        rows = list(
+            Resident.objects.select_for_update()
+            .filter(pk__in=bulk.among(Resident, "id", resident_ids))
             .order_by("pk")
+            .values_list("pk", *_ROW_ATTNAMES)
         )
-        self.residents = {resident.pk: resident for resident in residents}
-        missing = resident_ids - self.residents.keys()
+        missing = resident_ids - {row[0] for row in rows}
         if missing:
             raise Resident.DoesNotExist(f"residents {sorted(missing)} do not exist")
-        links = RegisterLink.objects.select_for_update().filter(resident_id__in=resident_ids).order_by("pk")
-        return self.residents, {link.resident_id: link for link in links}
+        municipalities = self._load_municipalities({row[_MUNICIPALITY] for row in rows})
+        self.residents = {row[0]: ResidentRow(row, municipalities.get(row[_MUNICIPALITY])) for row in rows}
+        links = (
+            RegisterLink.objects.select_for_update()
+            .filter(resident_id__in=bulk.among(RegisterLink, "resident", resident_ids))
+            .order_by("pk")
+            .values_list("pk", "resident_id", "last_change_at")
+        )
+        return self.residents, {resident_id: _Link(pk, resident_id, last) for pk, resident_id, last in links}
+
+    def _load_municipalities(self, ids: set[int | None]) -> dict[int, Municipality]:
+        served = Exists(Desk.municipalities.through.objects.filter(municipality_id=OuterRef("pk")))
+        found = Municipality.objects.annotate(served=served).filter(
+            Q(pk__in=[pk for pk in ids if pk is not None]) | Q(served=True)
+        )
+        by_pk = {municipality.pk: municipality for municipality in found}
+        self._region = {
+            municipality.code: municipality for municipality in by_pk.values() if municipality.served
+        }
+        return by_pk
 
     # --- reads, once per batch
 
     def in_region(self, municipality_code: str) -> Municipality | None:
-        """As :func:`in_region`, from one query per batch."""
+        """As :func:`in_region`, from the municipalities read with the residents."""
         if not municipality_code:
             return None
         if self._region is None:
-            served = Municipality.objects.filter(desks__isnull=False).distinct()
-            self._region = {municipality.code: municipality for municipality in served}
-        return self._region.get(f"GM{municipality_code}")
+            self._load_municipalities(set())
+        return self._region.get(f"GM{municipality_code}")  # type: ignore[union-attr]
 
     def prepare_districts(self, postcodes: Iterable[str]) -> None:
         """The district of each postcode, as ``district_for_postcode`` finds it, in one query."""
@@ -245,18 +334,25 @@ class Batch:
         wanted = {postcode for postcode in wanted if len(postcode) == 6}
         if not wanted:
             return
-        areas = PostcodeArea.objects.filter(
-            postcode__in=wanted | {postcode[:4] for postcode in wanted}
-        ).select_related("district__municipality")
-        by_code = {area.postcode: area.district for area in areas}
+        codes = wanted | {postcode[:4] for postcode in wanted}
+        areas = dict(
+            PostcodeArea.objects.filter(postcode__in=bulk.among(PostcodeArea, "postcode", codes)).values_list(
+                "postcode", "district_id"
+            )
+        )
+        new = set(areas.values()) - self._district_by_pk.keys()
+        if new:  # a few districts for many postcodes: one instance each
+            self._district_by_pk.update(District.objects.select_related("municipality").in_bulk(new))
         for postcode in wanted:
-            self._districts[postcode] = by_code.get(postcode) or by_code.get(postcode[:4])
+            district_id = areas.get(postcode) or areas.get(postcode[:4])
+            self._districts[postcode] = self._district_by_pk[district_id] if district_id else None
 
     def district(self, postcode: str) -> District | None:
         compact = _compact(postcode)
         if len(compact) != 6:
             return None
-        self.prepare_districts([compact])
+        if compact not in self._districts:
+            self.prepare_districts([compact])
         return self._districts[compact]
 
     def prepare_deaths(self, resident_ids: Iterable[int]) -> None:
@@ -286,11 +382,21 @@ class Batch:
         """Whether the referral hooks have anything to do for this resident (one query per batch)."""
         if self._with_referrals is None:
             self._with_referrals = set(
-                Referral.objects.filter(resident_id__in=list(self.residents))
+                Referral.objects.filter(resident_id__in=bulk.among(Referral, "resident", self.residents))
                 .open()
                 .values_list("resident_id", flat=True)
             )
         return resident_id in self._with_referrals
+
+    def has_open_wmo_reports(self, resident_id: int) -> bool:
+        """Whether the resident has open Wmo reports to close (one query per batch)."""
+        if self._with_wmo_reports is None:
+            self._with_wmo_reports = set(
+                WmoReport.objects.filter(resident_id__in=bulk.among(WmoReport, "resident", self.residents))
+                .open()
+                .values_list("resident_id", flat=True)
+            )
+        return resident_id in self._with_wmo_reports
 
     def log(self, object_type: str, object_id: int, on_behalf_of: str = "") -> None:
         self.access_log.append(
@@ -305,14 +411,33 @@ class Batch:
 
     # --- writes, in bulk
 
+    def changed_fields(self) -> list[str]:
+        """The resident fields some changed resident of the batch has a new value for."""
+        changed: set[int] = set()
+        for resident in self.changed.values():
+            changed |= resident.changed_fields()
+        return [name for i, name in enumerate(RESIDENT_FIELDS) if i in changed]
+
     def flush(self) -> None:
-        changed = list(self.changed.values())
-        _bulk_update(Resident, changed, [*RESIDENT_FIELDS, "version", "updated_at"])
-        new_links = [link for link in self.links.values() if link.pk is None]
-        old_links = [link for link in self.links.values() if link.pk is not None]
-        _bulk_update(RegisterLink, old_links, ["last_change_at", "last_checked_at"])
-        _bulk_insert(RegisterLink, new_links)
-        _bulk_update(
+        # Only the columns that changed: a batch of moves and secrecy does not send the names.
+        bulk.update(Resident, list(self.changed.values()), [*self.changed_fields(), "version", "updated_at"])
+        # The links in one statement, new or not: an upsert finds each by its unique resident,
+        # where an update joined to the batch's keys may make the planner read the whole table.
+        bulk.insert(
+            RegisterLink,
+            [
+                {
+                    "resident_id": link.resident_id,
+                    "followed_bsn": link.followed_bsn,  # for a new link; an existing one keeps its own
+                    "last_change_at": link.last_change_at,
+                    "last_checked_at": self.now,
+                }
+                for link in self.links.values()
+            ],
+            now=self.now,
+            on_conflict=("resident", ["last_change_at", "last_checked_at"]),
+        )
+        bulk.update(
             Question,
             self.questions,
             ["status", "outcome", "unmet_reason", "closed_at", "version", "updated_at"],
@@ -330,73 +455,9 @@ class Batch:
             (RegisterChange, self.register_changes),
             (QuestionChange, self.question_changes),
         ):
-            _bulk_insert(model, rows)
+            bulk.insert(model, rows, now=self.now)
         if self.access_log:
             access_log_record_many(acting_user=self.actor, entries=self.access_log)
-
-
-def _bulk_update(model: type[models.Model], objs: list, fields: list[str]) -> None:
-    """``bulk_update`` of these fields; on PostgreSQL one ``UPDATE … FROM unnest(arrays)``.
-
-    Django's ``bulk_update`` writes a ``CASE WHEN pk = … THEN …`` per field, which costs time
-    in the square of the rows, in Python and in the database; a join on one array per column
-    costs time in proportion to the rows, and the statement has one parameter per column.
-    """
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_update(objs, fields, batch_size=200)
-        return
-    meta = model._meta
-    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
-    quote = connection.ops.quote_name
-    arrays = ", ".join(f"%s::{column.db_type(connection)}[]" for column in columns)
-    names = ", ".join(quote(column.column) for column in columns)
-    assignments = ", ".join(f"{quote(column.column)} = v.{quote(column.column)}" for column in columns[1:])
-    pk = quote(meta.pk.column)
-    params = [_column_values(column, [getattr(obj, column.attname) for obj in objs]) for column in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names from the model
-            f"FROM unnest({arrays}) AS v({names}) WHERE t.{pk} = v.{pk}",
-            params,
-        )
-
-
-# Fields whose values psycopg takes as they are: no need to prepare each value (which costs).
-_PLAIN_FIELDS = (
-    models.AutoField, models.BigAutoField, models.BooleanField, models.CharField, models.DateField,
-    models.ForeignKey, models.IntegerField, models.OneToOneField, models.PositiveIntegerField,
-    models.TextField,
-)  # fmt: skip
-
-
-def _column_values(column: models.Field, values: list) -> list:
-    if type(column) in _PLAIN_FIELDS or (  # DateTimeField too: Django's values are aware already
-        isinstance(column, models.DateTimeField) and all(value is None or value.tzinfo for value in values)
-    ):
-        return values
-    return [column.get_db_prep_save(value, connection) for value in values]
-
-
-def _bulk_insert(model: type[models.Model], objs: list) -> None:
-    """``bulk_create`` without the new ids; on PostgreSQL one ``INSERT … SELECT unnest(arrays)``
-    (one parameter per column instead of one per value, which the driver must splice in)."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs)
-        return
-    meta = model._meta
-    columns = [column for column in meta.concrete_fields if not column.primary_key]
-    quote = connection.ops.quote_name
-    params = [_column_values(column, [column.pre_save(obj, True) for obj in objs]) for column in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column.column) for column in columns)}) "  # noqa: S608
-            f"SELECT * FROM unnest({', '.join(f'%s::{column.db_type(connection)}[]' for column in columns)})",
-            params,
-        )
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -404,26 +465,27 @@ def _bulk_insert(model: type[models.Model], objs: list) -> None:
 
 @dataclass
 class Context:
-    resident: Resident
+    resident: ResidentRow
     actor: Any
     changed_at: datetime.datetime
     source: str
     run: SyncRun | None
     outcome: Outcome
     batch: Batch
-    changes: list[RegisterChange] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, kind: str, effective_on: datetime.date | None, **details: Any) -> None:
+        """A ``RegisterChange`` row: the resident's history, done by the register."""
         self.changes.append(
-            RegisterChange(
-                resident=self.resident,
-                kind=kind,
-                effective_on=effective_on,
-                register_changed_at=self.changed_at,
-                source=self.source,
-                details=details,
-                run=self.run,
-            )
+            {
+                "resident_id": self.resident.pk,
+                "kind": kind,
+                "effective_on": effective_on,
+                "register_changed_at": self.changed_at,
+                "source": self.source,
+                "details": details,
+                "run_id": self.run.pk if self.run is not None else None,
+            }
         )
         self.outcome.applied.append(kind)
 
@@ -432,18 +494,18 @@ def _keep_address(ctx: Context, until: datetime.date | None) -> None:
     resident = ctx.resident
     if resident.street or resident.postcode:
         ctx.batch.address_history.append(
-            AddressHistory(
-                resident=resident,
-                street=resident.street,
-                house_number=resident.house_number,
-                house_number_addition=resident.house_number_addition,
-                postcode=resident.postcode,
-                town=resident.town,
-                municipality_id=resident.municipality_id,
-                district_id=resident.district_id,
-                valid_until=until,
-                source=ctx.source,
-            )
+            {
+                "resident_id": resident.pk,
+                "street": resident.street,
+                "house_number": resident.house_number,
+                "house_number_addition": resident.house_number_addition,
+                "postcode": resident.postcode,
+                "town": resident.town,
+                "municipality_id": resident.municipality_id,
+                "district_id": resident.district_id,
+                "valid_until": until,
+                "source": ctx.source,
+            }
         )
 
 
@@ -468,8 +530,8 @@ def rule_moved_within(ctx: Context, mutation: Mutation, municipality: Municipali
     _keep_address(ctx, mutation.effective_on)
     _set_address(resident, mutation.address)  # type: ignore[arg-type]
     district = ctx.batch.district(resident.postcode) if resident.postcode else None
-    resident.district = district
-    resident.municipality = district.municipality if district is not None else municipality
+    resident.district_id = district.pk if district is not None else None
+    resident.set_municipality(district.municipality if district is not None else municipality)
     if returned:
         clash = (
             resident.bsn
@@ -493,7 +555,7 @@ def _flag_open_questions(ctx: Context) -> int:
     """Each open question of the resident gets a follow-up for its owner, once."""
     today = timezone.localdate()
     flagged = 0
-    questions = Question.objects.filter(resident=ctx.resident).open().select_related("assigned_to")
+    questions = Question.objects.filter(resident_id=ctx.resident.pk).open().select_related("assigned_to")
     for question in questions:
         if FollowUp.objects.filter(question=question, note=MOVED_AWAY_NOTE).exists():
             continue
@@ -520,13 +582,13 @@ def rule_moved_away(ctx: Context, mutation: Mutation) -> None:
         resident.town = ""
     elif mutation.address is not None:
         _set_address(resident, mutation.address)
-    resident.district = None
+    resident.district_id = None
     resident.status = Resident.Status.MOVED_AWAY
     resident.status_date = mutation.effective_on
     ctx.outcome.follow_ups_flagged += _flag_open_questions(ctx)
     if ctx.batch.has_open_referrals(resident.pk):
         ctx.outcome.referrals += referrals_after_move_away(
-            resident=resident, actor=ctx.actor, on=mutation.effective_on
+            resident=resident.instance(), actor=ctx.actor, on=mutation.effective_on
         )
     ctx.record(
         RegisterChange.Kind.EMIGRATED if mutation.kind == EMIGRATION else RegisterChange.Kind.MOVED_AWAY,
@@ -552,14 +614,14 @@ def rule_deceased(ctx: Context, mutation: Mutation) -> None:
         question.updated_at = batch.now
         batch.questions.append(question)
         batch.question_changes.append(
-            QuestionChange(
-                question=question,
-                changed_by=ctx.actor,
-                fields={
+            {
+                "question_id": question.pk,
+                "changed_by_id": ctx.actor.pk,
+                "fields": {
                     "status": [before["status"], Question.Status.CLOSED],
                     "outcome": [before["outcome"], Question.Outcome.DECEASED],
                 },
-            )
+            }
         )
         batch.log("contacts.question", question.pk, on_behalf_of_resident(resident.pk))
     batch.follow_ups_cancelled.extend(follow_ups)
@@ -568,7 +630,13 @@ def rule_deceased(ctx: Context, mutation: Mutation) -> None:
     ctx.outcome.follow_ups_cancelled += cancelled
     if batch.has_open_referrals(resident.pk):  # rare: the hook works per resident
         ctx.outcome.referrals += referrals_after_death(
-            resident=resident, actor=ctx.actor, on=mutation.effective_on
+            resident=resident.instance(), actor=ctx.actor, on=mutation.effective_on
+        )
+    if batch.has_open_wmo_reports(resident.pk):  # rare as well: closed per resident
+        wmo_reports_close_for_resident(
+            resident=resident.instance(),
+            reason=WmoReport.CloseReason.DECEASED,
+            note="Overleden volgens de BRP.",
         )
     ctx.record(
         RegisterChange.Kind.DECEASED,
@@ -607,7 +675,7 @@ def rule_bsn(ctx: Context, mutation: Mutation) -> None:
     ):
         raise RuleConflict("new BSN belongs to another active resident")
     ctx.batch.former_identifiers.append(
-        FormerIdentifier(resident=resident, bsn=resident.bsn, replaced_on=mutation.effective_on)
+        {"resident_id": resident.pk, "bsn": resident.bsn, "replaced_on": mutation.effective_on}
     )
     resident.bsn = mutation.new_bsn
     ctx.record(RegisterChange.Kind.BSN, mutation.effective_on)
@@ -647,12 +715,6 @@ def is_needed(
         return not (_same_address(resident, mutation.address) and same_municipality)
     return True
 
-
-RESIDENT_FIELDS = [
-    "bsn", "given_names", "surname_prefix", "surname", "birth_date", "street", "house_number",
-    "house_number_addition", "postcode", "town", "municipality", "district", "is_secret", "status",
-    "status_date",
-]  # fmt: skip
 
 # Order inside one change: identity first, then status; a death makes a move irrelevant.
 ORDER = {BSN: 0, NAME: 1, BIRTH_DATE: 2, SECRECY: 3, DEATH: 4, EMIGRATION: 5, MOVE: 6}
@@ -709,7 +771,8 @@ def _apply_batch(items: list[Item], *, actor, source: str, run: SyncRun | None) 
         resident = residents[item.resident_id]
         outcome = Outcome()
         outcomes.append(outcome)
-        link = links.get(resident.pk) or RegisterLink(resident=resident, followed_bsn=resident.bsn)
+        link = links.get(resident.pk) or _Link(None, resident.pk, None)
+        link.followed_bsn = resident.bsn  # what a new link follows: the BSN before this change
         if link.last_change_at is not None and item.changed_at < link.last_change_at:
             outcome.outdated = True
             logger.info("BRP change for %s older than the last one applied: ignored", mask(resident.bsn))
@@ -724,8 +787,7 @@ def _apply_batch(items: list[Item], *, actor, source: str, run: SyncRun | None) 
             batch=batch,
         )
         _apply_one(ctx, mutations)
-        link.last_change_at = item.changed_at
-        link.last_checked_at = batch.now
+        link.last_change_at = item.changed_at  # and last checked now, when the batch is written
         batch.links[resident.pk] = link
         if ctx.changes:
             resident.version += 1  # locked: an employee editing the old version gets a conflict

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakelpunt.audit.services import Action, access_log_record
-from schakelpunt.contrib.brp import rules
+from schakelpunt.contrib.brp import bulk, rules
 from schakelpunt.contrib.brp.actor import register_actor
 from schakelpunt.contrib.brp.client import MAX_BSNS_PER_REQUEST, BrpClient, BrpError
 from schakelpunt.contrib.brp.mapping import (
@@ -237,13 +237,16 @@ def resident_ids_for_bsns(numbers: Iterable[str]) -> dict[str, list[int]]:
     """The residents known by each BSN (their own, the followed one, or a former one), as pks."""
     numbers = set(numbers)
     found: dict[str, dict[int, None]] = {number: {} for number in numbers}
-    for pk, bsn in Resident.objects.filter(bsn__in=numbers).values_list("pk", "bsn"):
+    # ``bsn <> ''`` lets PostgreSQL use the partial BSN index: it cannot prove that from a list
+    # of more than 100 numbers, and would read the whole table instead.
+    residents = Resident.objects.filter(bsn__in=bulk.among(Resident, "bsn", numbers)).exclude(bsn="")
+    for pk, bsn in residents.values_list("pk", "bsn"):
         found[bsn][pk] = None
-    for pk, bsn in RegisterLink.objects.filter(followed_bsn__in=numbers).values_list(
-        "resident_id", "followed_bsn"
-    ):
+    links = RegisterLink.objects.filter(followed_bsn__in=bulk.among(RegisterLink, "followed_bsn", numbers))
+    for pk, bsn in links.values_list("resident_id", "followed_bsn"):
         found[bsn][pk] = None
-    for pk, bsn in FormerIdentifier.objects.filter(bsn__in=numbers).values_list("resident_id", "bsn"):
+    former = FormerIdentifier.objects.filter(bsn__in=bulk.among(FormerIdentifier, "bsn", numbers))
+    for pk, bsn in former.values_list("resident_id", "bsn"):
         found[bsn][pk] = None
     return {number: list(pks) for number, pks in found.items()}
 
@@ -282,7 +285,7 @@ def _tally(counts: Counter, outcome: rules.Outcome) -> None:
     counts["follow_ups_flagged"] += outcome.follow_ups_flagged
 
 
-BATCH_SIZE = 1000  # changes applied per batch: about twenty queries for the lot
+BATCH_SIZE = 1000  # changes per batch, about 25 queries for the lot (500 and 2,000 measured the same)
 APPLY_ERRORS = (rules.RuleConflict, IntegrityError)
 
 
@@ -463,13 +466,32 @@ class ImportResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _parse_line(row: dict[str, str]) -> tuple[str, rules.Mutation]:
-    """One CSV line as (BSN, mutation); ValueError with a Dutch reason when it is wrong."""
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def _plainly_valid_bsn(number: str) -> bool:
+    """The common case of ``validate_bsn``, cheaply: nine digits passing the eleven-test.
+    Anything else goes to ``validate_bsn``, which decides (and accepts e.g. ``1234.56.782``)."""
+    return (
+        len(number) == 9
+        and number.isascii()
+        and number.isdigit()
+        and number != "000000000"
+        and sum(weight * int(digit) for weight, digit in zip(_BSN_WEIGHTS, number, strict=True)) % 11 == 0
+    )
+
+
+def _parse_line(row: dict[str, str], *, today: datetime.date | None = None) -> tuple[str, rules.Mutation]:
+    """One CSV line as (BSN, mutation); ValueError with a Dutch reason when it is wrong.
+
+    ``today`` spares a file asking for the date on every line.
+    """
     number = (row.get("bsn") or "").strip()
-    try:
-        validate_bsn(number)
-    except ValidationError:
-        raise ValueError(_("geen geldig BSN")) from None
+    if not _plainly_valid_bsn(number):
+        try:
+            validate_bsn(number)
+        except ValidationError:
+            raise ValueError(_("geen geldig BSN")) from None
     kind = (row.get("soort") or "").strip().lower()
     if kind not in IMPORT_KINDS:
         raise ValueError(_("onbekende soort %(kind)r") % {"kind": kind})
@@ -478,7 +500,7 @@ def _parse_line(row: dict[str, str]) -> tuple[str, rules.Mutation]:
         date = datetime.date.fromisoformat(raw_date)
     except ValueError:
         raise ValueError(_("geen geldige datum (JJJJ-MM-DD): %(value)r") % {"value": raw_date}) from None
-    if date > timezone.localdate():
+    if date > (today or timezone.localdate()):
         raise ValueError(_("datum ligt in de toekomst"))
     if kind == "verhuizing":
         try:
@@ -523,12 +545,16 @@ def _import_chunk(
     """Apply parsed lines in one batch: the residents of all their BSNs found in three queries."""
     known = resident_ids_for_bsns(number for _line, number, _mutation in lines)
     groups: list[list[rules.Item]] = []
+    moments: dict[datetime.date | None, datetime.datetime] = {}  # one per date, not per line
     for line, number, mutation in lines:
         pks = known[number]
         if not pks:
             counts["unknown"] += 1
             continue
-        changed_at = timezone.make_aware(datetime.datetime.combine(mutation.effective_on, datetime.time()))
+        on = mutation.effective_on
+        if on not in moments:
+            moments[on] = timezone.make_aware(datetime.datetime.combine(on, datetime.time()))
+        changed_at = moments[on]
         groups.append(
             [
                 rules.Item(resident_id=pk, changed_at=changed_at, mutations=[mutation], key=(line, number))
@@ -562,18 +588,23 @@ def mutations_import(*, lines: Iterable[str] | io.TextIOBase, source_name: str =
     text = list(lines)
     dialect_sample = text[0] if text else ""
     delimiter = ";" if dialect_sample.count(";") >= dialect_sample.count(",") else ","
-    reader = csv.DictReader(text, delimiter=delimiter)
-    missing = [column for column in ("bsn", "soort", "datum") if column not in (reader.fieldnames or [])]
+    reader = csv.reader(text, delimiter=delimiter)
+    header = next(reader, None) or []
+    names = [name.strip().lower() for name in header]  # a row becomes {name: value}, as given
+    missing = [column for column in ("bsn", "soort", "datum") if column not in header]
     if missing:
         result.errors.append((1, _("kolommen ontbreken: %(columns)s") % {"columns": ", ".join(missing)}))
     else:
         parsed: list[tuple[int, str, rules.Mutation]] = []
+        today = timezone.localdate()
         for row in reader:
+            if not row:
+                continue  # an empty line
             line = reader.line_num
             counts["lines"] += 1
-            fields = {(k or "").strip().lower(): v or "" for k, v in row.items()}
+            fields = dict(zip(names, row, strict=False))  # a short row lacks the last columns
             try:
-                number, mutation = _parse_line(fields)
+                number, mutation = _parse_line(fields, today=today)
             except ValueError as error:
                 logger.warning(
                     "BRP import line %s (%s) refused: %s", line, mask(fields.get("bsn", "").strip()), error
