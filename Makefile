@@ -57,6 +57,9 @@ test: install
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "NOTE: Chromium (/usr/bin/chromium) is not installed: the browser tests will be skipped."; \
 		echo "      Install it with 'apt-get install chromium' to run them (CI does)."; fi
+	@if ! command -v pdftoppm >/dev/null 2>&1; then \
+		echo "NOTE: pdftoppm (poppler-utils) is not installed: the check that a PDF page is not blank"; \
+		echo "      will be skipped. Install it with 'apt-get install poppler-utils' (CI does)."; fi
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure."; exit 1; fi; exit $$rc
 
