@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from PIL import Image
 
-from schakelpunt.insights import annual_report as annual_report_module
+from schakelpunt.core import pdf as pdf_module
 from schakelpunt.insights.annual_report import (
     annual_report,
     annual_report_document,
@@ -145,7 +145,7 @@ def test_no_resident_is_named_in_the_coordinators_report(city, coordinator_pdf):
 def test_nothing_is_fetched_while_rendering(city, coordinator, monkeypatch):
     """No network, no files: the charts are inline SVG and every URL would be refused."""
     asked = []
-    refusing = annual_report_module._refusing_fetcher
+    refusing = pdf_module.refusing_fetcher
 
     def recording():
         fetcher = refusing()
@@ -158,7 +158,7 @@ def test_nothing_is_fetched_while_rendering(city, coordinator, monkeypatch):
         fetcher.fetch = fetch
         return fetcher
 
-    monkeypatch.setattr(annual_report_module, "_refusing_fetcher", recording)
+    monkeypatch.setattr(pdf_module, "refusing_fetcher", recording)
     report = annual_report(viewer=coordinator, year=2025)
     html = annual_report_html(report)
     assert "<svg" in html and "<script" not in html and "<img" not in html and "<link" not in html
@@ -168,7 +168,7 @@ def test_nothing_is_fetched_while_rendering(city, coordinator, monkeypatch):
 
 def test_the_refusing_fetcher_refuses_the_network():
     with pytest.raises(ValueError, match="not loaded"):
-        annual_report_module._refusing_fetcher().fetch("https://example.org/chart.js")
+        pdf_module.refusing_fetcher().fetch("https://example.org/chart.js")
 
 
 def _render_page(pdf: bytes, page: int, tmp_path) -> Image.Image:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from schakelpunt.core.pdf import render_document
 from schakelpunt.insights import definitions as d
 from schakelpunt.insights.charts import svg_chart
 from schakelpunt.insights.periods import Period
@@ -284,30 +285,13 @@ def annual_report(
 # --- rendering --------------------------------------------------------------------------------
 
 
-def _refusing_fetcher():
-    """A WeasyPrint URL fetcher that fetches nothing: no network, no files, no data URLs.
-    (The same approach as the Wmo conversation report: ``wmo/documents.py``.)"""
-    from weasyprint.urls import URLFetcher
-
-    class RefuseEverything(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"External resources are not loaded in PDFs: {url[:80]}")
-
-    return RefuseEverything(fail_on_errors=False)
-
-
 def annual_report_html(report: AnnualReport) -> str:
     return render_to_string(PDF_TEMPLATE, {"report": report})
 
 
 def annual_report_document(report: AnnualReport):
     """The laid-out WeasyPrint document (pages with their boxes): tests read its text."""
-    from weasyprint import CSS, HTML
-
-    fetcher = _refusing_fetcher()
-    stylesheet = CSS(string=PDF_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    html = HTML(string=annual_report_html(report), base_url=None, url_fetcher=fetcher)
-    return html.render(stylesheets=[stylesheet])
+    return render_document(annual_report_html(report), PDF_STYLESHEET)
 
 
 def annual_report_pdf(report: AnnualReport, *, progress: Progress = _no_progress) -> bytes:

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from schakelpunt.audit.services import Action, access_log_record, on_behalf_of_resident
+from schakelpunt.core.pdf import render_document
 from schakelpunt.wmo.models import WmoDocument, WmoReport
 
 PDF = "application/pdf"
@@ -321,17 +322,6 @@ PDF_TEMPLATE = "wmo/pdf/conversation_report.html"
 PDF_STYLESHEET = Path(__file__).parent / "templates" / "wmo" / "pdf" / "conversation_report.css"
 
 
-def _refusing_fetcher():
-    """A WeasyPrint URL fetcher that fetches nothing: no network, no files, no data URLs."""
-    from weasyprint.urls import URLFetcher
-
-    class RefuseEverything(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"External resources are not loaded in PDFs: {url[:80]}")
-
-    return RefuseEverything(fail_on_errors=False)
-
-
 def conversation_report_context(report: WmoReport, *, today=None) -> dict[str, Any]:
     """What the printed report shows. Never the BSN."""
     resident = report.resident
@@ -351,12 +341,7 @@ def conversation_report_html(report: WmoReport, *, today=None) -> str:
 
 def conversation_report_document(report: WmoReport, *, today=None):
     """The laid-out WeasyPrint document (pages with their boxes): tests read its text."""
-    from weasyprint import CSS, HTML
-
-    fetcher = _refusing_fetcher()
-    stylesheet = CSS(string=PDF_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    html = HTML(string=conversation_report_html(report, today=today), base_url=None, url_fetcher=fetcher)
-    return html.render(stylesheets=[stylesheet])
+    return render_document(conversation_report_html(report, today=today), PDF_STYLESHEET)
 
 
 def conversation_report_pdf(report: WmoReport, *, today=None) -> bytes:
