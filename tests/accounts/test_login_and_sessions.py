@@ -3,6 +3,9 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD
@@ -52,7 +55,7 @@ def test_account_locks_after_repeated_failures(client, user_for):
 
 def test_session_expires_when_idle(client, user_for):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request renews the idle timeout
+    assert settings.SESSION_RENEW_AFTER == 60  # a request renews the idle timeout once a minute
     client.force_login(user_for("Frontoffice"))
     start = datetime.datetime.now(tz=datetime.UTC)
     with time_machine.travel(start + datetime.timedelta(minutes=20)):
@@ -60,6 +63,45 @@ def test_session_expires_when_idle(client, user_for):
     with time_machine.travel(start + datetime.timedelta(minutes=49)):
         assert client.get(reverse("core:home")).status_code == 200
     with time_machine.travel(start + datetime.timedelta(minutes=80)):
+        response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+def session_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_session_is_written_at_most_once_per_renewal_interval(client, user_for):
+    user = user_for("Frontoffice")
+    start = datetime.datetime.now(tz=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)  # the login saves the session and notes its time
+    renewed = session_expiry(client)
+    assert renewed == start + datetime.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT)
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=59), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get(reverse("core:home")).status_code == 200
+    assert session_expiry(client) == renewed  # not written: renewed less than a minute ago
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert client.get(reverse("core:home")).status_code == 200
+    assert session_expiry(client) == renewed + datetime.timedelta(seconds=61)
+
+
+def test_session_without_renewal_still_ends_within_the_idle_timeout(client, user_for):
+    """Requests less than a minute apart do not move the expiry; it never lies beyond the timeout."""
+    user = user_for("Frontoffice")
+    start = datetime.datetime.now(tz=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+    last = start + datetime.timedelta(seconds=50)
+    with time_machine.travel(last, tick=False):
+        assert client.get(reverse("core:home")).status_code == 200
+    # Idle for the timeout after the last request: logged out (at most a minute early, never late).
+    with time_machine.travel(last + datetime.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT), tick=False):
         response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)

@@ -56,6 +56,6 @@ def count_queries(call):
 # Queries every API request makes before and after the endpoint's own: read the session, load
 # the user, the user's own permissions and their groups' permissions (4); and save the session
 # again, which every request does to renew the idle timeout (3: savepoint, update, release).
-REQUEST_QUERIES = 7
+REQUEST_QUERIES = 3
 # Writing one access-log row: the user's groups (the roles kept in the row) and the insert.
-LOG_ROW_QUERIES = 2
+LOG_ROW_QUERIES = 1

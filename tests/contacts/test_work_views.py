@@ -143,6 +143,38 @@ def test_work_list_paginates_by_25_and_keeps_the_tab(client, desk, employee):
     assert len(rows(client.get(work_url("loket", pagina=2)))) == 5
 
 
+def test_work_list_counts_stop_at_the_cap_and_pages_still_go_on(client, desk, employee, monkeypatch):
+    from schakelpunt.contacts import views_work
+
+    monkeypatch.setattr(views_work, "COUNT_CAP", 3)
+    monkeypatch.setattr(views_work, "PAGE_SIZE", 2)
+    for day in range(5):
+        make_question(desk, employee, days_ago=day)
+    client.force_login(employee)
+    content = client.get(work_url("mijn-vragen")).content.decode()
+    assert "Mijn open vragen (3+)" in content and "Open vragen van het loket (3+)" in content
+    assert "Mijn opvolgingen (0)" in content
+    assert "Pagina 1 van 2+" in content and 'href="?lijst=mijn-vragen&amp;pagina=2"' in content
+    # Further on, the count reaches the end of the list: exact again.
+    last = client.get(work_url("mijn-vragen", pagina=3))
+    assert len(rows(last)) == 1
+    assert "Mijn open vragen (5)" in last.content.decode() and "Pagina 3 van 3" in last.content.decode()
+    # A page beyond the end shows the last page; a wrong number the first.
+    assert "Pagina 3 van 3" in client.get(work_url("mijn-vragen", pagina=9)).content.decode()
+    assert "Pagina 1 van 2+" in client.get(work_url("mijn-vragen", pagina="x")).content.decode()
+
+
+def test_work_list_counts_read_at_most_the_cap(client, desk, employee):
+    from schakelpunt.contacts.views_work import COUNT_CAP
+
+    client.force_login(employee)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(work_url("loket"))
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 4
+    assert all(f"LIMIT {COUNT_CAP + 1}" in sql for sql in counts)
+
+
 def fill_list(lijst: str, desk, employee, count: int) -> None:
     for day in range(count):
         if lijst == "mijn-opvolgingen":
@@ -166,13 +198,13 @@ def test_work_list_query_count_does_not_grow_with_the_list(client, desk, employe
             response = client.get(work_url(lijst))
         assert len(rows(response)) == min(count, 25)
         counts.append(len(queries))
-    # 1 session, 1 user, 2 permissions (the user's own and through groups),
-    # 3 counts of the other tabs, 1 count of this list (the paginator), 1 the page of rows
+    # 1 session, 1 user, 1 permissions and roles (the user's own and through groups),
+    # 3 capped counts of the other tabs, 1 capped count of this list, 1 the page of rows
     # with resident, contact and handler joined in, 1 their life domains (question lists only;
-    # the follow-up list joins its question and resident instead), 2 access-log row (the
-    # user's roles, the insert), 3 saving the session for the idle timeout (savepoint, update,
-    # release).
-    expected = 14 if lijst == "mijn-opvolgingen" else 15
+    # the follow-up list joins its question and resident instead), 1 the access-log row (the
+    # roles came with the permissions). The session is not saved: it was renewed at login,
+    # less than SESSION_RENEW_AFTER ago.
+    expected = 9 if lijst == "mijn-opvolgingen" else 10
     assert counts == [expected, expected]
 
 

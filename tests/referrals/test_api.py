@@ -111,5 +111,5 @@ def test_list_query_count_is_constant(api, partner_org, desk, django_assert_num_
         referral_for(partner_org, desk)
     # token + account, last-used update, two permission reads, count, page (everything joined),
     # the account's groups and the access-log row.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert api.get("/api/referrals/").status_code == 200

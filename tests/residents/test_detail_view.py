@@ -225,10 +225,10 @@ def test_resident_page_query_count_does_not_grow_with_the_timeline(client, desk,
     # 2 access-log row (the user's roles, the insert),
     # 1 representations, 1 active consents, 1 life domains for the filter form,
     # 3 saving the session, as on every request for the idle timeout (savepoint, update, release).
-    assert count_queries(client, detail_url(resident)) == 29
+    assert count_queries(client, detail_url(resident)) == 24
     # The htmx fragment leaves out the personal-data card (representations, active consents)
     # and the filter form (life domains).
-    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 26
+    assert count_queries(client, detail_url(resident), headers={"HX-Request": "true"}) == 21
 
 
 def test_contact_without_questions_shows_on_the_timeline(client, desk, employee, resident):

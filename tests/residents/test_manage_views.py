@@ -603,7 +603,7 @@ def test_assessments_page_query_count_does_not_grow(client, employee, resident):
     # 1 the instruments, 1 their domains, 1 the measurements with who took them, 1 their
     # scores, 2 access-log row (the user's roles, the insert), 3 saving the session for the
     # idle timeout (savepoint, update, release).
-    assert counts == [14, 14]
+    assert counts == [9, 9]
 
 
 def test_volunteers_do_not_see_self_reliance_scores(client, user_for, resident):

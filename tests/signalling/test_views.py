@@ -146,7 +146,7 @@ def test_list_query_count_is_constant(client, coordinator, desk, no_supply, coun
     # counts), the addressees in the filter, the page count, the page's rows (domain, district,
     # municipality, addressee and desk joined, evidence counted in subqueries), the districts
     # and the life domains of the filter, the session save (savepoint, update, release).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(9):
         response = client.get(reverse("signalling:list"))
     assert response.status_code == 200
 
@@ -158,7 +158,7 @@ def test_policy_list_query_count_is_constant(client, policy, desk, count, django
     client.force_login(policy)
     # As the coordinator's list, less the user's desks: a policy officer has no desk side, so
     # every count is shown suppressed without asking (the municipalities are a subquery).
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(8):
         response = client.get(reverse("signalling:list"))
     assert response.status_code == 200
 

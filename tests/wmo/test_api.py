@@ -250,10 +250,10 @@ def test_list_query_count_is_constant_for_consultants(
 ):
     WmoReportFactory.create_batch(count, desk=desk, investigation=True, consultant=consultant)
     client = api(consultant)
-    # The user's permissions (user and group permissions); the count; the page (resident, desk
-    # and consultant joined; the user's desks as a subquery); the support requests of the page in
-    # one query; the user's groups for the log row's role names and the access-log row.
-    with django_assert_num_queries(7):
+    # The user's permissions and roles (one query); the count; the page (resident, desk and
+    # consultant joined; the user's desks as a subquery); the support requests of the page in one
+    # query; the access-log row.
+    with django_assert_num_queries(5):
         response = client.get(LIST)
     assert len(response.json()["results"]) == count
 
@@ -264,8 +264,8 @@ def test_list_query_count_is_constant_for_the_front_office(
 ):
     WmoReportFactory.create_batch(count, desk=desk, investigation=True)
     client = api(user_for("Frontoffice"))
-    # The user's permissions (user and group permissions); the count; the page with only the
-    # status fields (desk and consultant joined); the user's groups and the access-log row.
-    with django_assert_num_queries(6):
+    # The user's permissions and roles (one query); the count; the page with only the status
+    # fields (desk and consultant joined); the access-log row.
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert len(response.json()["results"]) == count

@@ -320,7 +320,7 @@ def test_document_list_query_count_is_constant(client, consultant, report, djang
     # with their uploaders; the user's groups for the log row's role names and the access-log
     # row; and the session's save (its activity stamp) in a savepoint and its release. The
     # same for one document as for many.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         response = client.get(reverse("wmo:documents", args=[report.pk]))
     assert response.status_code == 200
     assert len(response.context["documents"]) == count

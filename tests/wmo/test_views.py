@@ -646,7 +646,7 @@ def test_work_list_query_count_is_constant(client, desk, consultant, django_asse
     # (resident, desk and consultant joined), their support requests, the counts of the other
     # two lists, the user's groups and the access-log row, the session save (savepoint,
     # update, release).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(9):
         response = client.get(reverse("wmo:work"))
     assert response.status_code == 200
 
@@ -660,7 +660,7 @@ def test_overview_query_count_is_constant(client, desk, coordinator, django_asse
     # session, user, two permission reads, the consultants for the filter, the count and the
     # page's rows with their support requests, the per-phase summary (one grouped query), the
     # user's groups and the access-log row, the session save (three).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(9):
         response = client.get(reverse("wmo:overview"))
     assert response.status_code == 200
 
@@ -674,7 +674,7 @@ def test_detail_query_count(client, desk, consultant, resident, django_assert_nu
     # access-log row, the documents, the consultants for the assign form, the session save
     # (savepoint, update, release). (The client-support trajectory is read only when the
     # resident asked for it.)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(10):
         response = client.get(reverse("wmo:detail", args=[report.pk]))
     assert response.status_code == 200
 
@@ -686,7 +686,7 @@ def test_status_page_query_count(client, desk, front_office, resident, django_as
     # session, user, two permission reads, the report's status fields (desk and consultant
     # joined), the user's groups and the access-log row, the resident's name, the session save
     # (savepoint, update, release). Nothing of the content is read.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         response = client.get(reverse("wmo:detail", args=[report.pk]))
     assert response.status_code == 200
 

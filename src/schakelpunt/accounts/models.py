@@ -29,4 +29,8 @@ class User(AbstractUser):
 
     @property
     def role_names(self) -> list[str]:
+        """The names of the user's groups; read with the permissions when those were loaded."""
+        cached = getattr(self, "_role_names", None)
+        if cached is not None:
+            return list(cached)
         return sorted(group.name for group in self.groups.all())

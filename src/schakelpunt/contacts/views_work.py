@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,6 +36,9 @@ from schakelpunt.core.access import permission_required
 from schakelpunt.core.exceptions import ConflictError
 
 PAGE_SIZE = 25
+# The tabs count their rows up to this number and show more as "99+": a count of every open
+# question of a large desk on every page would read them all each time.
+COUNT_CAP = 99
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,66 @@ WORK_LISTS = [
 ]
 
 
+def capped_count(queryset: QuerySet, cap: int) -> int:
+    """The number of rows, counted up to ``cap + 1`` (one query that stops there)."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+def _shown(count: int, cap: int) -> str:
+    return f"{cap}+" if count > cap else str(count)
+
+
+def _tab_count(queryset: QuerySet) -> str:
+    return _shown(capped_count(queryset, COUNT_CAP), COUNT_CAP)
+
+
+@dataclass
+class WorkPage:
+    """One page of a work list, counted only as far as the next few pages (see COUNT_CAP)."""
+
+    object_list: list
+    number: int
+    has_next: bool
+    count: str  # "12", or "99+" when there are more than the counted rows
+    num_pages: str  # "3", or "4+"
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _work_page(queryset: QuerySet, number: Any) -> WorkPage:
+    """The requested page (the first for a wrong number, the last for one beyond the end)."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    cap = (number - 1) * PAGE_SIZE + max(COUNT_CAP, PAGE_SIZE)  # this page and about three more
+    counted = capped_count(queryset, cap)
+    exact = counted <= cap
+    if exact:
+        number = min(number, max(math.ceil(counted / PAGE_SIZE), 1))
+    start = (number - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE]) if counted else []
+    pages = max(math.ceil(counted / PAGE_SIZE), 1)
+    return WorkPage(
+        object_list=rows,
+        number=number,
+        has_next=counted > start + PAGE_SIZE,
+        count=_shown(counted, cap),
+        num_pages=str(pages) if exact else f"{pages}+",
+    )
+
+
 def _log_question_read(request: HttpRequest, question: Question) -> None:
     """A question about a resident is personal data: each look at it is logged."""
     if question.resident_id:
@@ -96,8 +159,7 @@ def work(request: HttpRequest) -> HttpResponse:
     """Four work lists as tabs with real links (?lijst=...), each paginated by 25."""
     current = next((wl for wl in WORK_LISTS if wl.slug == request.GET.get("lijst")), WORK_LISTS[0])
     querysets = {wl.slug: wl.selector(viewer=request.user) for wl in WORK_LISTS}
-    page = Paginator(querysets[current.slug], PAGE_SIZE).get_page(request.GET.get("pagina"))
-    page.object_list = list(page.object_list)
+    page = _work_page(querysets[current.slug], request.GET.get("pagina"))
     today = timezone.localdate()
     for row in page.object_list:
         if isinstance(row, FollowUp):
@@ -108,7 +170,7 @@ def work(request: HttpRequest) -> HttpResponse:
         {
             "slug": wl.slug,
             "title": wl.title,
-            "count": page.paginator.count if wl is current else querysets[wl.slug].count(),
+            "count": page.count if wl is current else _tab_count(querysets[wl.slug]),
             "current": wl is current,
         }
         for wl in WORK_LISTS
