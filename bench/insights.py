@@ -1,11 +1,19 @@
-"""Benchmark of the dashboards: ``dashboard_year_ms``.
+"""Benchmarks of the dashboards: ``dashboard_year_ms``, ``quality_scan_ms`` and ``reach_ms``.
 
-The data generator makes no referrals yet, so this scenario first makes some: for up to
-``REFERRALS`` questions referred in the last twelve months, a referral to one of a few partners
-in every state (rejections with an unmet need). Then it refreshes the summary tables for the
-year (``insights_refresh --since``, timed) and asks for the yearly dashboard (``GET /inzicht/``,
-the default period: the last twelve months) through the whole middleware stack, as the
-coordinator of the largest desk and as the policy officer of its municipality in turn.
+The dashboards count referrals too. When the database has none (data generated before the
+generator made referrals), the scenario first makes some: for up to ``REFERRALS`` questions
+referred in the last twelve months, a referral to one of a few partners in every state
+(rejections with an unmet need); otherwise it uses the referrals that are there. Then it
+refreshes the summary tables (``insights_refresh --since``, timed) from the first month the
+pages read, and asks for the page through the whole middleware stack:
+
+- ``dashboard_year``: the yearly dashboard (``GET /inzicht/``, the last twelve months) as the
+  coordinator of the largest desk and as the policy officer of its municipality in turn;
+- ``quality_scan``: the quality scan (``GET /inzicht/kwaliteit/``, the four quarters up to the
+  last complete one) of the largest desk as its coordinator;
+- ``reach``: the reach analysis (``GET /inzicht/bereik/``, the last twelve months) as the
+  coordinator and as the policy officer in turn, with population figures made up for every
+  district of the desk's municipalities (the generated districts have none).
 
 All of it inside one transaction that is rolled back, so the benchmark database is left as it
 was and every run measures the same thing.
@@ -105,51 +113,81 @@ def _referrals(period: Period, staff: User, rng: random.Random) -> int:
     return len(rows)
 
 
-def dashboard_year(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[dict[str, Any]]:
-    rng = random.Random(11)  # noqa: S311 - sample data, not secrets
+def _users(staff: User):
+    """The largest desk (the front-office user's), its coordinator and a policy officer."""
     desk = staff.desks.order_by("pk").first()
     coordinator = User.objects.filter(groups__name="Coördinator", desks=desk).order_by("pk").first()
     policy = User.objects.filter(
         groups__name="Beleidsmedewerker", organisation__municipality__isnull=False
     ).first()
+    return desk, coordinator, policy
+
+
+def _prepare(staff: User, since: datetime.date) -> tuple[int, dict, float]:
+    """Referrals when there are none, and the summary tables from ``since``: (referrals made,
+    what the refresh wrote, its seconds). Inside the caller's transaction."""
+    referrals = 0
+    if not Referral.objects.exists():
+        referrals = _referrals(Period.last_12_months(), staff, random.Random(11))  # noqa: S311
+    started = time.monotonic()
+    refreshed = summaries_refresh(since=since)
+    seconds = time.monotonic() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for name in ("monthlycount", "leadtimecount", "quarterfigure", "reachfigure"):
+                if f"insights_{name}" in connection.introspection.table_names(cursor):
+                    cursor.execute(f"ANALYZE insights_{name}")
+    return referrals, refreshed, seconds
+
+
+def _source(referrals: int) -> str:
+    if referrals:
+        return f"with {referrals:,} referrals made for the benchmark"
+    return f"with the {Referral.objects.count():,} referrals in the database"
+
+
+def _clients(*users: User) -> list[Client]:
+    clients = []
+    for user in users:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+def _pages(clients: list[Client], path: str, *, iterations: int, warmup: int, timed):
+    """Times ``GET path`` by each client in turn: (all values, values per client)."""
+    timings: list[list[float]] = [[] for _client in clients]
+
+    def show(i: int):
+        began = time.perf_counter()
+        response = clients[i % len(clients)].get(path)
+        timings[i % len(clients)].append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status_code}")
+
+    values = timed(show, warmup=warmup, iterations=iterations)
+    per_client = [found[-(iterations // len(clients)) :] for found in timings]
+    return values, per_client
+
+
+def dashboard_year(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[dict[str, Any]]:
+    desk, coordinator, policy = _users(staff)
     if coordinator is None or policy is None:
         return []
     period = Period.last_12_months()
     results: list[dict[str, Any]] = []
     try:
         with transaction.atomic():
-            referrals = _referrals(period, staff, rng)
-            started = time.monotonic()
-            refreshed = summaries_refresh(since=period.first)
-            refresh_seconds = time.monotonic() - started
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE insights_monthlycount")
-                    cursor.execute("ANALYZE insights_leadtimecount")
-            clients = []
-            for user in (coordinator, policy):
-                client = Client(HTTP_HOST="127.0.0.1")
-                client.force_login(user)
-                clients.append(client)
-            timings: list[list[float]] = [[], []]
-
-            def show(i: int):
-                began = time.perf_counter()
-                response = clients[i % 2].get("/inzicht/")
-                timings[i % 2].append((time.perf_counter() - began) * 1000)
-                if response.status_code != 200:
-                    raise RuntimeError(f"dashboard: HTTP {response.status_code}")
-
-            values = timed(show, warmup=warmup, iterations=iterations)
-            coordinator_values, policy_values = (
-                timings[0][-(iterations // 2) :],
-                timings[1][-(iterations // 2) :],
+            referrals, refreshed, refresh_seconds = _prepare(staff, period.first)
+            values, (coordinator_values, policy_values) = _pages(
+                _clients(coordinator, policy), "/inzicht/", iterations=iterations, warmup=warmup, timed=timed
             )
             note = (
                 f"the yearly dashboard (GET /inzicht/, last twelve months) as the coordinator of "
                 f"{desk.name} and as the policy officer of {policy.organisation.municipality.name}, in turn; "
                 f"read from the summary tables ({refreshed['rows']:,} rows for {refreshed['months']} months, "
-                f"refreshed in {refresh_seconds:.0f} s with {referrals:,} generated referrals)"
+                f"refreshed in {refresh_seconds:.0f} s {_source(referrals)})"
             )
             results.append(
                 metric("dashboard_year_ms", "ms", values, note, refresh_s=round(refresh_seconds, 1))
@@ -169,6 +207,101 @@ def dashboard_year(*, staff: User, iterations: int, warmup: int, metric, timed) 
                     policy_values,
                     "the policy officer's pages (small cells hidden)",
                 )
+            )
+            raise _Rollback
+    except _Rollback:
+        pass
+    return results
+
+
+def quality_scan(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[dict[str, Any]]:
+    from schakelpunt.insights.quality import Quarter, quarters_up_to
+
+    desk, coordinator, _policy = _users(staff)
+    if coordinator is None:
+        return []
+    quarters = quarters_up_to(Quarter.last_complete())
+    results: list[dict[str, Any]] = []
+    try:
+        with transaction.atomic():
+            referrals, _refreshed, refresh_seconds = _prepare(staff, quarters[0].period.first)
+            values, _per_client = _pages(
+                _clients(coordinator),
+                f"/inzicht/kwaliteit/?loket={desk.slug}",
+                iterations=iterations,
+                warmup=warmup,
+                timed=timed,
+            )
+            note = (
+                f"the quality scan (GET /inzicht/kwaliteit/, {quarters[0].label} – {quarters[-1].label}) of "
+                f"{desk.name} as its coordinator; summary tables refreshed from {quarters[0].label} in "
+                f"{refresh_seconds:.0f} s {_source(referrals)}"
+            )
+            results.append(metric("quality_scan_ms", "ms", values, note, refresh_s=round(refresh_seconds, 1)))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return results
+
+
+def _population(municipalities, year: int, rng: random.Random) -> int:
+    """Made-up figures for every district of ``municipalities`` in ``year``: a few thousand
+    inhabitants per district and age band. Returns the number of figures."""
+    from schakelpunt.insights.reach import BAND_KEYS
+    from schakelpunt.organisations.models import District, PopulationFigure
+
+    districts = District.objects.filter(municipality__in=municipalities)
+    PopulationFigure.objects.filter(municipality__in=municipalities, year=year).delete()
+    rows = [
+        PopulationFigure(
+            municipality_id=district.municipality_id,
+            district=district,
+            age_band=band,
+            year=year,
+            inhabitants=rng.randint(500, 6000),
+            imported_at=timezone.now(),
+        )
+        for district in districts
+        for band in BAND_KEYS
+    ]
+    PopulationFigure.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def reach(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[dict[str, Any]]:
+    desk, coordinator, policy = _users(staff)
+    if coordinator is None or policy is None:
+        return []
+    period = Period.last_12_months()
+    results: list[dict[str, Any]] = []
+    try:
+        with transaction.atomic():
+            municipalities = [*desk.municipalities.all(), policy.organisation.municipality]
+            figures = _population(municipalities, period.last.year, random.Random(12))  # noqa: S311
+            referrals, _refreshed, refresh_seconds = _prepare(staff, period.first)
+            values, (coordinator_values, policy_values) = _pages(
+                _clients(coordinator, policy),
+                "/inzicht/bereik/",
+                iterations=iterations,
+                warmup=warmup,
+                timed=timed,
+            )
+            note = (
+                f"the reach analysis (GET /inzicht/bereik/, last twelve months) of {desk.name} as its "
+                f"coordinator and as the policy officer of {policy.organisation.municipality.name}, in turn, "
+                f"with {figures:,} made-up population figures; summary tables refreshed in "
+                f"{refresh_seconds:.0f} s {_source(referrals)}"
+            )
+            results.append(metric("reach_ms", "ms", values, note, refresh_s=round(refresh_seconds, 1)))
+            results.append(
+                metric(
+                    "reach_coordinator_ms", "ms", coordinator_values, "the coordinator's pages of the above"
+                ),
+            )
+            results.append(
+                metric(
+                    "reach_policy_ms", "ms", policy_values, "the policy officer's pages (small cells hidden)"
+                ),
             )
             raise _Rollback
     except _Rollback:

@@ -432,6 +432,22 @@ class Bench:
             staff=self.staff, iterations=self.iterations, warmup=self.warmup, metric=metric, timed=timed
         )
 
+    def quality_scan(self) -> list[dict]:
+        """quality_scan_ms: see bench/insights.py."""
+        from bench.insights import quality_scan
+
+        return quality_scan(
+            staff=self.staff, iterations=self.iterations, warmup=self.warmup, metric=metric, timed=timed
+        )
+
+    def reach(self) -> list[dict]:
+        """reach_ms: see bench/insights.py."""
+        from bench.insights import reach
+
+        return reach(
+            staff=self.staff, iterations=self.iterations, warmup=self.warmup, metric=metric, timed=timed
+        )
+
     def brp_changes(self) -> list[dict]:
         """brp_changes_per_s: see bench/referrals.py (100,000 changes, one per resident)."""
         from bench.referrals import brp_changes
@@ -450,6 +466,8 @@ class Bench:
             self.directory,
             self.referral_inbox,
             self.dashboard_year,
+            self.quality_scan,
+            self.reach,
             self.brp_changes,
         ]
         unknown = set(only or []) - {scenario.__name__ for scenario in scenarios}

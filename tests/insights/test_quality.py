@@ -28,6 +28,7 @@ from schakelpunt.insights.quality import (
     quarters_up_to,
     self_assessment_save,
 )
+from schakelpunt.insights.services import summaries_refresh
 from schakelpunt.organisations.models import SelfAssessment
 from schakelpunt.referrals.models import Referral, UnmetNeed
 from tests.contacts.factories import ContactFactory, QuestionFactory
@@ -489,12 +490,13 @@ def test_quality_page_queries_do_not_grow_with_the_data(
     question(
         desk, when=at("2026-07-01"), resident=resident(desk), outcome=O.INFORMATION, closed=at("2026-07-02")
     )
-    # Session, user and permissions (4); the scope: desks and their municipalities (2); one query
-    # per figure: completeness, lead time, feedback (3), unmet questions and unmet referrals
-    # (2), the partners, their services, the services' history and their directory
-    # organisations, the referrals (5); the self-assessments and whether the user may fill them
-    # in (2); the session saved in a savepoint (3): 21, however much data.
-    with django_assert_num_queries(21):
+    # Session, user, and permissions with roles (3); the scope: desks and their municipalities
+    # (2); whether the quarters are in the summary table (1: not yet, so the registration is
+    # read); one query per figure: completeness, lead time, feedback (3), unmet questions and
+    # unmet referrals (2), the referrals (1); the partners, their services, the services' history
+    # and their directory organisations (4); the self-assessments and whether the user may fill
+    # them in (2): 18, however much data.
+    with django_assert_num_queries(18):
         assert client.get(url).status_code == 200
     for day in range(2, 12):
         made = question(
@@ -509,7 +511,12 @@ def test_quality_page_queries_do_not_grow_with_the_data(
             closed_at=at("2026-08-20"),
         )
     self_assessment_save(acting_user=coordinator, desk=desk, year=2026, answers=answers())
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(18):
+        response = client.get(url)
+    assert response.context["scan"].measures[0].table.rows[-1].cell("questions").value == 11
+    # After the refresh: the summary rows of the desk (1) instead of the six figure queries: 13.
+    summaries_refresh()
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.context["scan"].measures[0].table.rows[-1].cell("questions").value == 11
 
@@ -533,9 +540,14 @@ def test_quality_page_for_policy_queries_do_not_grow_with_the_data(now, client, 
         question(
             desk, when=at(f"2026-08-{day:02d}"), resident=resident(desk, municipality=own), outcome=O.ADVICE
         )
-    # Session, user and permissions (4); the scope: the user's municipality and the desks serving
-    # it (2); the municipalities the desk serves, once for all figures (1); completeness, lead
-    # time, feedback, unmet questions and unmet referrals (5); the partners (1: there are none, so
-    # the directory is not asked), the referrals (1); the self-assessments (1; the policy officer
-    # may not fill them in, which needs no query); the session saved in a savepoint (3): 18.
-    assert count() == few == 18
+    # Session, user, and permissions with roles (3); the scope: the user's municipality and the
+    # desks serving it (2); whether the quarters are in the summary table (1: not yet); the municipalities the
+    # desk serves, once for all figures (1); completeness, lead time, feedback, unmet questions
+    # and unmet referrals (5); the referrals (1), the partners (1: there are none, so the
+    # directory is not asked); the self-assessments (1; the policy officer may not fill them in,
+    # which needs no query): 15.
+    assert count() == few == 15
+    # From the summary table: the rows (1) instead of the municipalities the desk serves and the
+    # six figure queries: 9.
+    summaries_refresh()
+    assert count() == 9

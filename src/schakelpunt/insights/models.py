@@ -125,6 +125,118 @@ class RefreshRun(models.Model):
         return f"{self.started_at:%d-%m-%Y %H:%M} ({len(self.months)})"
 
 
+class SummarisedPeriod(models.Model):
+    """A period whose quality-scan or reach figures are in the summary tables, and when they
+    were counted. The pages read the summary rows of a period only when it is listed here,
+    and count from the registration otherwise."""
+
+    class Kind(models.TextChoices):
+        QUALITY = "quality", _("Kwaliteitsscan (kwartaal)")
+        REACH = "reach", _("Bereik")
+
+    kind = models.CharField(_("soort"), max_length=8, choices=Kind.choices)
+    first = models.DateField(_("eerste maand"))
+    last = models.DateField(_("laatste maand"))
+    refreshed_at = models.DateTimeField(_("geteld op"))
+
+    class Meta:
+        verbose_name = _("getelde periode")
+        verbose_name_plural = _("getelde perioden")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "first", "last"], name="insights_summarised_period_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first:%Y-%m} – {self.last:%Y-%m}"
+
+
+class QuarterFigure(models.Model):
+    """One part of a quality-scan figure for one quarter, desk and municipality (the same
+    attribution as :class:`MonthlyCount`): ``count`` items of ``measure`` in ``part`` ("yes",
+    "no", or "waiting": referrals without an answer, whose lateness depends on the day),
+    broken down by ``value`` (a partner, a number of days, a partner and due date).
+
+    ``persons`` and ``person_keys`` as in :class:`MonthlyCount`: the keys are kept below
+    ``SMALL_CELL`` persons, so a combination of rows is exactly small or not.
+    """
+
+    quarter = models.DateField(_("kwartaal"), help_text=_("De eerste dag van het kwartaal."))
+    desk = models.ForeignKey(
+        "organisations.Desk", verbose_name=_("loket"), on_delete=models.CASCADE, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    measure = models.CharField(_("wat geteld is"), max_length=32)
+    part = models.CharField(_("deel"), max_length=8, blank=True)
+    value = models.CharField(_("waarde"), max_length=40, blank=True)
+    count = models.PositiveIntegerField(_("aantal"))
+    persons = models.PositiveIntegerField(_("personen"))
+    person_keys = models.JSONField(_("personen (alleen bij kleine aantallen)"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("kwartaaltelling")
+        verbose_name_plural = _("kwartaaltellingen")
+        default_permissions = ()
+        indexes = [models.Index(fields=["desk", "quarter"], name="insights_quarter_desk")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter:%Y-%m} {self.measure} {self.part} {self.value}: {self.count}"
+
+
+class ReachFigure(models.Model):
+    """Residents reached in a period (``first`` to ``last`` month): distinct residents with a
+    contact at ``desk`` (empty: at any desk), per municipality and district where they live
+    and the age band at their first such contact in the period. Residents belong to one
+    municipality, so rows of several municipalities add up."""
+
+    first = models.DateField(_("eerste maand"))
+    last = models.DateField(_("laatste maand"))
+    desk = models.ForeignKey(
+        "organisations.Desk",
+        verbose_name=_("loket"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "organisations.District",
+        verbose_name=_("wijk"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    age_band = models.CharField(_("leeftijdsgroep"), max_length=8, blank=True)
+    count = models.PositiveIntegerField(_("bereikte inwoners"))
+
+    class Meta:
+        verbose_name = _("bereiktelling")
+        verbose_name_plural = _("bereiktellingen")
+        default_permissions = ()
+        indexes = [models.Index(fields=["first", "last", "desk"], name="insights_reach_period_desk")]
+
+    def __str__(self) -> str:
+        return f"{self.first:%Y-%m}–{self.last:%Y-%m} {self.district_id} {self.age_band}: {self.count}"
+
+
 EXPORT_FOLDER = "insights/exports"  # under MEDIA_ROOT
 
 

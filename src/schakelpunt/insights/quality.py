@@ -15,6 +15,11 @@ figures of their own desks; the policy officer the figures about residents of th
 municipality at a desk serving it, with the small-cell rule of the dashboards
 (:meth:`schakelpunt.insights.tables.Table.suppress`).
 
+Where the figures come from: :func:`quality_facts` lists every fact a figure counts; the refresh
+(``insights_refresh``) stores them per quarter, desk and municipality in ``QuarterFigure``, and
+the page reads those rows when all four quarters are counted, or else the facts straight from
+the registration (:func:`quality_figures`). Both give the same figures.
+
 The one write is :func:`self_assessment_save`.
 """
 
@@ -29,13 +34,14 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakelpunt.audit.services import Action, access_log_record
 from schakelpunt.contacts.models import Question
 from schakelpunt.core.exceptions import ConflictError
+from schakelpunt.insights.models import SMALL_CELL, QuarterFigure, SummarisedPeriod
 from schakelpunt.insights.periods import Period, add_months
 from schakelpunt.insights.selectors import Scope, insight_scope
 from schakelpunt.insights.tables import COUNT, PERCENT, Cell, Column, Row, Table
@@ -46,6 +52,9 @@ S = Referral.Status
 QUARTERS_SHOWN = 4
 SHORT_LEAD_DAYS = 14
 ALL_QUARTERS = "all"  # the key of figures over the four quarters together
+# The first refresh marks this many quarters before today that lie before the first data as
+# counted (and empty): the quarters the page offers (eight) and the three before the earliest.
+EMPTY_QUARTERS_MARKED = 12
 
 # --- quarters ------------------------------------------------------------------------------------
 
@@ -143,30 +152,311 @@ def _municipality_q(scope: Scope, desk: Desk, *, resident: str, location: str) -
     return condition
 
 
-# --- the figures ----------------------------------------------------------------------------------
+# --- the facts behind the figures -----------------------------------------------------------------
+
+YES, NO, WAITING = "yes", "no", "waiting"
+LEAD = "lead"  # questions closed within SHORT_LEAD_DAYS (yes) or later (no)
+LEAD_DAYS = "lead_days"  # the same questions per number of days (value), for the median
+REGISTRATION_PARTS = ["domain", "clarification", "outcome", "complete"]
 
 
-class _Parts:
-    """Counts and distinct persons of the "yes" and "no" part of a share, per quarter."""
+def _attribute(single: dict[int, int], desk: int, *candidates: int | None) -> int | None:
+    """The municipality of a figure, as in the summary tables: the resident's, else the
+    location's, else the desk's when it serves one municipality."""
+    for candidate in candidates:
+        if candidate:
+            return candidate
+    return single.get(desk)
 
-    def __init__(self) -> None:
-        self.count: dict[tuple, int] = defaultdict(int)
-        self.persons: dict[tuple, set] = defaultdict(set)
 
-    def add(self, quarter: Quarter | str, name: str, yes: bool, person: int) -> None:
-        self.count[(quarter, name, yes)] += 1
-        self.persons[(quarter, name, yes)].add(person)
+def quality_facts(
+    *,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    desk: Desk | None = None,
+    scope: Scope | None = None,
+    single: dict[int, int] | None = None,
+):
+    """Every fact the scan counts between ``start`` and ``end``, as (quarter, desk id,
+    municipality id, measure, part, value, person). With ``desk``: only that desk's, and for a
+    ``scope`` by municipality only those about its municipalities (the page reading the
+    registration); without: every desk's (the refresh, which needs ``single``: the desks that
+    serve one municipality)."""
+    single = single or {}
 
-    def total(self, quarter: Quarter | str, name: str) -> Cell:
-        count = self.count[(quarter, name, True)] + self.count[(quarter, name, False)]
-        persons = self.persons[(quarter, name, True)] | self.persons[(quarter, name, False)]
-        return Cell(count, COUNT, len(persons))
-
-    def share(self, quarter: Quarter | str, name: str) -> Cell:
-        return share_cell(
-            (self.count[(quarter, name, True)], len(self.persons[(quarter, name, True)])),
-            (self.count[(quarter, name, False)], len(self.persons[(quarter, name, False)])),
+    def where(desk_field: str, resident: str, location: str) -> Q:
+        if desk is None:
+            return Q()
+        return Q(**{desk_field: desk}) & (
+            _municipality_q(scope, desk, resident=resident, location=location) if scope else Q()
         )
+
+    contact_fields = (
+        "contact__desk_id", "contact__resident_id", "contact_id", "contact__resident__municipality_id",
+        "contact__location__municipality_id",
+    )  # fmt: skip
+    referral_fields = (
+        "referring_desk_id", "resident_id", "question__contact_id", "resident__municipality_id",
+        "question__contact__location__municipality_id",
+    )  # fmt: skip
+
+    def who(desk_id, resident_id, contact_id, resident_muni, location_muni):
+        return (
+            desk_id,
+            _attribute(single, desk_id, resident_muni, location_muni),
+            _person(resident_id, contact_id),
+        )
+
+    def quarter(moment: datetime.datetime) -> Quarter:
+        return Quarter.of(_local_date(moment))
+
+    # Registration: the questions asked in the quarter.
+    has_domain = Exists(Question.domains.through.objects.filter(question_id=OuterRef("pk")))
+    rows = (
+        Question.objects.filter(
+            Q(contact__started_at__gte=start, contact__started_at__lt=end)
+            & where("contact__desk", "contact__resident", "contact__location")
+        )
+        .annotate(has_domain=has_domain)
+        .order_by()
+        .values_list("contact__started_at", *contact_fields, "clarification", "outcome", "has_domain")
+    )
+    for started, *person, clarification, outcome, domain in rows.iterator(chunk_size=5000):
+        moment, (desk_id, muni, key) = quarter(started), who(*person)
+        parts = {"domain": bool(domain), "clarification": bool(clarification), "outcome": bool(outcome)}
+        parts["complete"] = all(parts.values())
+        for name, yes in parts.items():
+            yield moment, desk_id, muni, name, YES if yes else NO, "", key
+
+    # Lead time: the questions closed in the quarter.
+    rows = (
+        Question.objects.filter(
+            Q(closed_at__gte=start, closed_at__lt=end)
+            & where("contact__desk", "contact__resident", "contact__location")
+        )
+        .order_by()
+        .values_list("closed_at", "contact__started_at", *contact_fields)
+    )
+    for closed, started, *person in rows.iterator(chunk_size=5000):
+        moment, (desk_id, muni, key) = quarter(closed), who(*person)
+        lead = max(0, (_local_date(closed) - _local_date(started)).days)
+        yield moment, desk_id, muni, LEAD, YES if lead <= SHORT_LEAD_DAYS else NO, "", key
+        yield moment, desk_id, muni, LEAD_DAYS, "", str(lead), key
+
+    # Feedback: the referrals closed in the quarter, other than withdrawn.
+    rows = (
+        Referral.objects.filter(
+            Q(closed_at__gte=start, closed_at__lt=end, status__in=[S.COMPLETED, S.REJECTED, S.FAILED])
+            & where("referring_desk", "resident", "question__contact__location")
+        )
+        .order_by()
+        .values_list("closed_at", *referral_fields, "outcome")
+    )
+    for closed, *person, outcome in rows.iterator(chunk_size=5000):
+        moment, (desk_id, muni, key) = quarter(closed), who(*person)
+        yield moment, desk_id, muni, "feedback", YES if outcome.strip() else NO, "", key
+
+    # Unmet needs and whether a signal shows them.
+    if signalling_available()[0]:
+        from schakelpunt.signalling.models import Signal, SignalQuestion, SignalUnmetNeed
+
+        real = ~Q(signal__status__in=Signal.DESK_ONLY_STATUSES)
+        rows = (
+            Question.objects.filter(
+                Q(
+                    outcome=Question.Outcome.NO_SUPPLY,
+                    contact__started_at__gte=start,
+                    contact__started_at__lt=end,
+                )
+                & where("contact__desk", "contact__resident", "contact__location")
+            )
+            .annotate(linked=Exists(SignalQuestion.objects.filter(real, question_id=OuterRef("pk"))))
+            .order_by()
+            .values_list("contact__started_at", *contact_fields, "linked")
+        )
+        for started, *person, linked in rows.iterator(chunk_size=5000):
+            moment, (desk_id, muni, key) = quarter(started), who(*person)
+            yield moment, desk_id, muni, "signalled", YES if linked else NO, "", key
+        rows = (
+            UnmetNeed.objects.filter(
+                Q(recorded_at__gte=start, recorded_at__lt=end)
+                & where("referral__referring_desk", "referral__resident", "question__contact__location")
+            )
+            .annotate(linked=Exists(SignalUnmetNeed.objects.filter(real, unmet_need_id=OuterRef("pk"))))
+            .order_by()
+            .values_list(
+                "recorded_at", "referral__referring_desk_id", "referral__resident_id", "question__contact_id",
+                "referral__resident__municipality_id", "question__contact__location__municipality_id",
+                "linked",
+            )
+        )  # fmt: skip
+        for recorded, *person, linked in rows.iterator(chunk_size=5000):
+            moment, (desk_id, muni, key) = quarter(recorded), who(*person)
+            yield moment, desk_id, muni, "signalled", YES if linked else NO, "", key
+
+    # Referrals made in the quarter and whether the partner answered by the agreed day. One
+    # still waiting counts as late once the day has passed: which depends on the day of
+    # reading, so it is kept apart with its due date.
+    rows = (
+        Referral.objects.filter(
+            Q(created_at__gte=start, created_at__lt=end)
+            & where("referring_desk", "resident", "question__contact__location")
+        )
+        .order_by()
+        .values_list(
+            "created_at", *referral_fields, "status", "accepted_at", "closed_at", "due_accept",
+            "organisation_id",
+        )
+    )  # fmt: skip
+    for created, *rest in rows.iterator(chunk_size=5000):
+        person, (status, accepted, closed, due, partner_id) = rest[:5], rest[5:]
+        if accepted is not None:
+            part, value = (YES if _local_date(accepted) <= due else NO), str(partner_id)
+        elif status == S.REJECTED and closed is not None:
+            part, value = (YES if _local_date(closed) <= due else NO), str(partner_id)
+        elif status in (S.REQUESTED, S.ON_HOLD) and due is not None:
+            part, value = WAITING, f"{partner_id}|{due.isoformat()}"
+        else:
+            continue  # withdrawn before an answer
+        moment, (desk_id, muni, key) = quarter(created), who(*person)
+        yield moment, desk_id, muni, "answered", part, value, key
+
+
+class _Figures:
+    """The counted parts of the scan, per (quarter, measure, part, value): count, the persons
+    known by key, and the largest number of persons of a summary row that keeps no keys (so
+    that a combination is small exactly when it is about fewer than ``SMALL_CELL`` persons)."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.entries: dict[str, list] = defaultdict(list)  # measure -> [quarter, part, value, entry]
+        self._index: dict[tuple, list] = {}
+
+    def _entry(self, quarter: Quarter, measure: str, part: str, value: str) -> list:
+        key = (quarter, measure, part, value)
+        entry = self._index.get(key)
+        if entry is None:
+            entry = self._index[key] = [0, set(), 0]
+            self.entries[measure].append((quarter, part, value, entry))
+        return entry
+
+    def add_fact(self, quarter: Quarter, measure: str, part: str, value: str, person: int) -> None:
+        entry = self._entry(quarter, measure, part, value)
+        entry[0] += 1
+        entry[1].add(person)
+
+    def add_row(self, row: QuarterFigure) -> None:
+        entry = self._entry(Quarter.of(row.quarter), row.measure, row.part, row.value)
+        entry[0] += row.count
+        if row.persons < SMALL_CELL:
+            entry[1].update(row.person_keys)
+        else:
+            entry[2] = max(entry[2], row.persons)
+
+    def _late(self, value: str) -> bool:
+        """Whether a waiting referral ("partner|due") is past its day."""
+        return datetime.date.fromisoformat(value.partition("|")[2]) < self.today
+
+    def _merge(self, quarter, measure: str, parts: tuple[bool, ...], partner: str | None) -> tuple[int, int]:
+        """(count, persons) of the "yes" (True) and/or "no" (False) parts; a referral still
+        waiting is in "no" once its day has passed."""
+        count, keys, largest = 0, set(), 0
+        for found, part, value, entry in self.entries.get(measure, ()):
+            if quarter != ALL_QUARTERS and found != quarter:
+                continue
+            if partner is not None and value.partition("|")[0] != partner:
+                continue
+            if part == YES:
+                yes = True
+            elif part == NO or (part == WAITING and self._late(value)):
+                yes = False
+            else:
+                continue
+            if yes not in parts:
+                continue
+            count += entry[0]
+            keys |= entry[1]
+            largest = max(largest, entry[2])
+        return count, max(len(keys), largest)
+
+    def total(self, quarter, measure: str, partner: str | None = None) -> Cell:
+        count, persons = self._merge(quarter, measure, (True, False), partner)
+        return Cell(count, COUNT, persons)
+
+    def share(self, quarter, measure: str, partner: str | None = None) -> Cell:
+        return share_cell(
+            self._merge(quarter, measure, (True,), partner), self._merge(quarter, measure, (False,), partner)
+        )
+
+    def median_days(self, quarter: Quarter) -> int | None:
+        days: dict[int, int] = defaultdict(int)
+        for found, _part, value, entry in self.entries.get(LEAD_DAYS, ()):
+            if found == quarter:
+                days[int(value)] += entry[0]
+        return median_of_counts(days)
+
+
+def median_of_counts(counts: dict[int, int]) -> int | None:
+    """:func:`median` of a list given as value -> how often."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    rank, running = max(1, math.ceil(0.5 * total)), 0
+    for value in sorted(counts):
+        running += counts[value]
+        if running >= rank:
+            return value
+    return None  # pragma: no cover
+
+
+def _summarised(quarters: list[Quarter]) -> bool:
+    firsts = {quarter.period.first for quarter in quarters}
+    found = SummarisedPeriod.objects.filter(kind=SummarisedPeriod.Kind.QUALITY, first__in=firsts).count()
+    return found == len(firsts)
+
+
+def quality_figures(scope: Scope, desk: Desk, quarters: list[Quarter], today: datetime.date) -> _Figures:
+    """The facts of the four quarters: from the summary table when the refresh has counted
+    every one of them, else from the registration."""
+    figures = _Figures(today)
+    if _summarised(quarters):
+        rows = QuarterFigure.objects.filter(desk=desk, quarter__in=[q.period.first for q in quarters])
+        if scope.by_municipality:
+            rows = rows.filter(municipality__in=[m.pk for m in scope.municipalities])
+        for row in rows.only("quarter", "measure", "part", "value", "count", "persons", "person_keys"):
+            figures.add_row(row)
+        return figures
+    for quarter, _desk, _muni, measure, part, value, person in quality_facts(
+        start=quarters[0].start, end=quarters[-1].end, desk=desk, scope=scope
+    ):
+        figures.add_fact(quarter, measure, part, value, person)
+    return figures
+
+
+def quality_quarter_rows(quarter: Quarter, single: dict[int, int]) -> list[QuarterFigure]:
+    """The summary rows of ``quarter`` (the refresh)."""
+    cells: dict[tuple, list] = {}
+    for _quarter, desk_id, muni, measure, part, value, person in quality_facts(
+        start=quarter.start, end=quarter.end, single=single
+    ):
+        cell = cells.get((desk_id, muni, measure, part, value))
+        if cell is None:
+            cell = cells[(desk_id, muni, measure, part, value)] = [0, set()]
+        cell[0] += 1
+        if measure != LEAD_DAYS:  # the median needs no persons: those of the lead time count
+            cell[1].add(person)
+    first = quarter.period.first
+    return [
+        QuarterFigure(
+            quarter=first, desk_id=desk_id, municipality_id=muni, measure=measure, part=part, value=value,
+            count=count, persons=len(persons),
+            person_keys=sorted(persons) if len(persons) < SMALL_CELL else [],
+        )
+        for (desk_id, muni, measure, part, value), (count, persons) in cells.items()
+    ]  # fmt: skip
+
+
+# --- the figures ----------------------------------------------------------------------------------
 
 
 def share_cell(yes: tuple[int, int | None], no: tuple[int, int | None]) -> Cell:
@@ -190,11 +480,6 @@ def median(values: list[int]) -> int | None:
 
 def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
-
-
-def _quarter_of(moment: datetime.datetime, quarters: list[Quarter]) -> Quarter | None:
-    found = Quarter.of(_local_date(moment))
-    return found if found in quarters else None
 
 
 def _person(resident_id: int | None, contact_id: int) -> int:
@@ -223,39 +508,12 @@ class Measure:
     extra: list[Table] = field(default_factory=list)
 
 
-def registration_completeness(scope, desk, quarters) -> Measure:
-    has_domain = Exists(Question.domains.through.objects.filter(question_id=OuterRef("pk")))
-    parts_q = {
-        "domain": Q(has_domain=True),
-        "clarification": ~Q(clarification=""),
-        "outcome": ~Q(outcome=""),
-    }
-    parts_q["complete"] = parts_q["domain"] & parts_q["clarification"] & parts_q["outcome"]
-    questions = Question.objects.filter(
-        Q(
-            contact__desk=desk,
-            contact__started_at__gte=quarters[0].start,
-            contact__started_at__lt=quarters[-1].end,
-        )
-        & _municipality_q(scope, desk, resident="contact__resident", location="contact__location")
-    ).annotate(has_domain=has_domain)
-    aggregates = {}
-    for quarter in quarters:
-        in_quarter = Q(contact__started_at__gte=quarter.start, contact__started_at__lt=quarter.end)
-        aggregates.update(_person_counts(f"all_{quarter.slug}", in_quarter))
-        for name, condition in parts_q.items():
-            for yes, part in ((True, condition), (False, ~condition)):
-                aggregates.update(_person_counts(f"{quarter.slug}_{name}_{int(yes)}", in_quarter & part))
-    found = questions.order_by().aggregate(**aggregates)
-
-    def part(key: str) -> tuple[int, int]:
-        return found[f"n_{key}"], found[f"r_{key}"] + found[f"a_{key}"]
-
+def registration_completeness(figures: _Figures, quarters) -> Measure:
     def cells(quarter) -> dict[str, Cell]:
-        count, persons = part(f"all_{quarter.slug}")
-        result = {"questions": Cell(count, COUNT, persons)}
-        for name in parts_q:
-            result[name] = share_cell(part(f"{quarter.slug}_{name}_1"), part(f"{quarter.slug}_{name}_0"))
+        # The questions of the quarter: complete or not, every one is in one of the two.
+        result = {"questions": figures.total(quarter, "complete")}
+        for name in REGISTRATION_PARTS:
+            result[name] = figures.share(quarter, name)
         return result
 
     columns = [
@@ -277,44 +535,14 @@ def registration_completeness(scope, desk, quarters) -> Measure:
     return Measure("registratie", _("Volledigheid van de registratie"), _("Registratie"), definition, table)
 
 
-def _person_counts(key: str, where: Q) -> dict[str, Count]:
-    """Aggregates of questions matching ``where``: their number (``n_``), distinct residents
-    (``r_``) and anonymous contacts (``a_``, one person each, as in the summary tables)."""
-    return {
-        f"n_{key}": Count("pk", filter=where),
-        f"r_{key}": Count(
-            "contact__resident", distinct=True, filter=where & Q(contact__resident__isnull=False)
-        ),
-        f"a_{key}": Count("contact", distinct=True, filter=where & Q(contact__resident__isnull=True)),
-    }
-
-
-def question_lead_time(scope, desk, quarters) -> Measure:
-    rows = (
-        Question.objects.filter(
-            Q(contact__desk=desk, closed_at__gte=quarters[0].start, closed_at__lt=quarters[-1].end)
-            & _municipality_q(scope, desk, resident="contact__resident", location="contact__location")
-        )
-        .order_by()
-        .values_list("contact__started_at", "closed_at", "contact__resident_id", "contact_id")
-    )
-    days: dict[Quarter, list[int]] = defaultdict(list)
-    parts = _Parts()
-    for started, closed, resident_id, contact_id in rows:
-        quarter = _quarter_of(closed, quarters)
-        if quarter is None:
-            continue
-        lead = max(0, (_local_date(closed) - _local_date(started)).days)
-        days[quarter].append(lead)
-        parts.add(quarter, "within", lead <= SHORT_LEAD_DAYS, _person(resident_id, contact_id))
-
+def question_lead_time(figures: _Figures, quarters) -> Measure:
     def cells(quarter) -> dict[str, Cell]:
-        closed = parts.total(quarter, "within")
+        closed = figures.total(quarter, LEAD)
         return {
             "closed": closed,
             # The median carries the persons of the whole quarter: hidden when that is small.
-            "median": Cell(median(days[quarter]), COUNT, closed.persons),
-            "within": parts.share(quarter, "within"),
+            "median": Cell(figures.median_days(quarter), COUNT, closed.persons),
+            "within": figures.share(quarter, LEAD),
         }
 
     columns = [
@@ -335,28 +563,9 @@ def question_lead_time(scope, desk, quarters) -> Measure:
     )
 
 
-def referral_feedback(scope, desk, quarters) -> Measure:
-    closed = (
-        Referral.objects.filter(
-            Q(
-                referring_desk=desk,
-                closed_at__gte=quarters[0].start,
-                closed_at__lt=quarters[-1].end,
-                status__in=[S.COMPLETED, S.REJECTED, S.FAILED],
-            )
-            & _municipality_q(scope, desk, resident="resident", location="question__contact__location")
-        )
-        .order_by()
-        .values_list("closed_at", "outcome", "resident_id", "question__contact_id")
-    )
-    parts = _Parts()
-    for closed_at, outcome, resident_id, contact_id in closed:
-        quarter = _quarter_of(closed_at, quarters)
-        if quarter is not None:
-            parts.add(quarter, "feedback", bool(outcome.strip()), _person(resident_id, contact_id))
-
+def referral_feedback(figures: _Figures, quarters) -> Measure:
     def cells(quarter) -> dict[str, Cell]:
-        return {"closed": parts.total(quarter, "feedback"), "feedback": parts.share(quarter, "feedback")}
+        return {"closed": figures.total(quarter, "feedback"), "feedback": figures.share(quarter, "feedback")}
 
     columns = [
         Column("closed", _("Afgesloten verwijzingen"), additive=False, chart=False),
@@ -392,7 +601,7 @@ def signalling_available() -> tuple[bool, Any]:
     return True, ""
 
 
-def unmet_needs_signalled(scope, desk, quarters) -> Measure:
+def unmet_needs_signalled(figures: _Figures, quarters) -> Measure:
     definition = _(
         "Onvervulde behoeften: vragen gesteld in het kwartaal die zijn afgesloten met ‘geen passend "
         "aanbod’, en verwijzingen die een partner in het kwartaal niet kon uitvoeren (geen plek, komt "
@@ -405,49 +614,12 @@ def unmet_needs_signalled(scope, desk, quarters) -> Measure:
     available, reason = signalling_available()
     if not available:
         return Measure("signalen", title, dimension, definition, unavailable=reason)
-    from schakelpunt.signalling.models import Signal, SignalQuestion, SignalUnmetNeed
-
-    real = ~Q(signal__status__in=Signal.DESK_ONLY_STATUSES)
-    question_linked = Exists(SignalQuestion.objects.filter(real, question_id=OuterRef("pk")))
-    need_linked = Exists(SignalUnmetNeed.objects.filter(real, unmet_need_id=OuterRef("pk")))
-    parts = _Parts()
-    questions = (
-        Question.objects.filter(
-            Q(
-                contact__desk=desk,
-                outcome=Question.Outcome.NO_SUPPLY,
-                contact__started_at__gte=quarters[0].start,
-                contact__started_at__lt=quarters[-1].end,
-            )
-            & _municipality_q(scope, desk, resident="contact__resident", location="contact__location")
-        )
-        .annotate(linked=question_linked)
-        .order_by()
-        .values_list("contact__started_at", "linked", "contact__resident_id", "contact_id")
-    )
-    needs = (
-        UnmetNeed.objects.filter(
-            Q(
-                referral__referring_desk=desk,
-                recorded_at__gte=quarters[0].start,
-                recorded_at__lt=quarters[-1].end,
-            )
-            & _municipality_q(
-                scope, desk, resident="referral__resident", location="question__contact__location"
-            )
-        )
-        .annotate(linked=need_linked)
-        .order_by()
-        .values_list("recorded_at", "linked", "referral__resident_id", "question__contact_id")
-    )
-    for rows in (questions, needs):
-        for moment, linked, resident_id, contact_id in rows:
-            quarter = _quarter_of(moment, quarters)
-            if quarter is not None:
-                parts.add(quarter, "signalled", bool(linked), _person(resident_id, contact_id))
 
     def cells(quarter) -> dict[str, Cell]:
-        return {"unmet": parts.total(quarter, "signalled"), "signalled": parts.share(quarter, "signalled")}
+        return {
+            "unmet": figures.total(quarter, "signalled"),
+            "signalled": figures.share(quarter, "signalled"),
+        }
 
     columns = [
         Column("unmet", _("Onvervulde behoeften"), additive=False, chart=False),
@@ -500,42 +672,11 @@ def _directory_updates(partner_ids: list[int], since: datetime.datetime, until: 
     return moments
 
 
-def partner_involvement(scope, desk, quarters, today: datetime.date) -> Measure:
+def partner_involvement(figures: _Figures, desk, quarters) -> Measure:
     partners = _partners(desk)
     partner_ids = [partner.pk for partner in partners]
     first_since = quarters[0].end - DIRECTORY_WINDOW
     updates = _directory_updates(partner_ids, first_since, quarters[-1].end)
-
-    # Referrals made in the quarter and whether the partner answered (accepted or rejected) by
-    # the agreed day; those still waiting count once the day has passed.
-    referrals = (
-        Referral.objects.filter(
-            Q(referring_desk=desk, created_at__gte=quarters[0].start, created_at__lt=quarters[-1].end)
-            & _municipality_q(scope, desk, resident="resident", location="question__contact__location")
-        )
-        .order_by()
-        .values_list(
-            "created_at", "status", "accepted_at", "closed_at", "due_accept", "organisation_id",
-            "resident_id", "question__contact_id",
-        )
-    )  # fmt: skip
-    answered = _Parts()
-    per_partner = _Parts()
-    for created, status, accepted, closed, due, partner_id, resident_id, contact_id in referrals:
-        quarter = _quarter_of(created, quarters)
-        if quarter is None:
-            continue
-        if accepted is not None:
-            on_time = _local_date(accepted) <= due
-        elif status == S.REJECTED and closed is not None:
-            on_time = _local_date(closed) <= due
-        elif status in (S.REQUESTED, S.ON_HOLD) and due < today:
-            on_time = False
-        else:
-            continue  # withdrawn before an answer, or the day has not come yet
-        person = _person(resident_id, contact_id)
-        answered.add(quarter, "answered", on_time, person)
-        per_partner.add(ALL_QUARTERS, str(partner_id), on_time, person)
 
     def active(partner_id: int, quarter: Quarter) -> bool:
         since = quarter.end - DIRECTORY_WINDOW
@@ -546,8 +687,8 @@ def partner_involvement(scope, desk, quarters, today: datetime.date) -> Measure:
         return {
             "partners": Cell(len(partner_ids), COUNT, None),
             "directory": share_cell((active_count, None), (len(partner_ids) - active_count, None)),
-            "referrals": answered.total(quarter, "answered"),
-            "answered": answered.share(quarter, "answered"),
+            "referrals": figures.total(quarter, "answered"),
+            "answered": figures.share(quarter, "answered"),
         }
 
     columns = [
@@ -581,8 +722,8 @@ def partner_involvement(scope, desk, quarters, today: datetime.date) -> Measure:
                 partner.name,
                 {
                     "updates": Cell(len(recent), COUNT, None),
-                    "referrals": per_partner.total(ALL_QUARTERS, key),
-                    "answered": per_partner.share(ALL_QUARTERS, key),
+                    "referrals": figures.total(ALL_QUARTERS, "answered", key),
+                    "answered": figures.share(ALL_QUARTERS, "answered", key),
                 },
             )
         )
@@ -661,12 +802,13 @@ def quality_scan(
     today = today or timezone.localdate()
     scope = scope or insight_scope(viewer)
     quarters = quarters_up_to(last_quarter)
+    figures = quality_figures(scope, desk, quarters, today)
     measures = [
-        registration_completeness(scope, desk, quarters),
-        question_lead_time(scope, desk, quarters),
-        referral_feedback(scope, desk, quarters),
-        unmet_needs_signalled(scope, desk, quarters),
-        partner_involvement(scope, desk, quarters, today),
+        registration_completeness(figures, quarters),
+        question_lead_time(figures, quarters),
+        referral_feedback(figures, quarters),
+        unmet_needs_signalled(figures, quarters),
+        partner_involvement(figures, desk, quarters),
         client_satisfaction(),
     ]
     scan = QualityScan(desk, scope, quarters, measures, scope.suppressed)

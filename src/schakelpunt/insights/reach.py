@@ -9,7 +9,9 @@ Two halves:
 - :func:`reach_table`, the read: residents reached (distinct residents with a contact in the
   period) per district and age band, the rate per 1,000 inhabitants, the average rate and the
   under-reached rule, with the same small-cell suppression as the dashboards for viewers who
-  may only see aggregates.
+  may only see aggregates. The residents reached come from ``ReachFigure`` (counted by the
+  refresh for calendar years and the default period, :func:`reach_rows`) when the period is
+  there and at most one desk is chosen, else from the registration.
 
 The format and every definition are in docs/subsystems/quality-and-reach.md.
 """
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 from schakelpunt.audit.services import Action, access_log_record
 from schakelpunt.contacts.models import Contact
 from schakelpunt.insights.definitions import AGE_BANDS, age_band
-from schakelpunt.insights.models import SMALL_CELL
+from schakelpunt.insights.models import SMALL_CELL, ReachFigure, SummarisedPeriod
 from schakelpunt.insights.periods import Period
 from schakelpunt.insights.selectors import Scope, insight_scope
 from schakelpunt.insights.tables import (
@@ -353,6 +355,60 @@ def _reached(period: Period, *, desk_ids: list[int] | None, municipality_ids: li
         yield district_id, age_band(birth_date, timezone.localtime(first).date())
 
 
+def reach_rows(period: Period) -> list[ReachFigure]:
+    """The summary rows of ``period`` (the refresh): per desk, and for any desk (desk empty),
+    the residents reached per municipality, district and age band, as :func:`_reached` counts
+    them."""
+    rows = (
+        Contact.objects.filter(
+            started_at__gte=period.start, started_at__lt=period.end, resident__isnull=False
+        )
+        .order_by()
+        .values("resident_id", "desk_id")
+        .annotate(first=Min("started_at"))
+        .values_list(
+            "resident_id", "desk_id", "resident__municipality_id", "resident__district_id",
+            "resident__birth_date", "first",
+        )
+    )  # fmt: skip
+    counts: dict[tuple, int] = defaultdict(int)
+    anywhere: dict[int, tuple] = {}  # resident -> (first contact at any desk, municipality, district, birth)
+    for resident_id, desk_id, municipality_id, district_id, birth_date, first in rows.iterator(
+        chunk_size=5000
+    ):
+        band = age_band(birth_date, timezone.localtime(first).date())
+        counts[(desk_id, municipality_id, district_id, band)] += 1
+        earlier = anywhere.get(resident_id)
+        if earlier is None or first < earlier[0]:
+            anywhere[resident_id] = (first, municipality_id, district_id, band)
+    for _first, municipality_id, district_id, band in anywhere.values():
+        counts[(None, municipality_id, district_id, band)] += 1
+    return [
+        ReachFigure(
+            first=period.first, last=period.last, desk_id=desk_id, municipality_id=municipality_id,
+            district_id=district_id, age_band=band, count=count,
+        )
+        for (desk_id, municipality_id, district_id, band), count in counts.items()
+    ]  # fmt: skip
+
+
+def _reached_from_summary(period: Period, *, desk_ids: list[int] | None, municipality_ids: list[int] | None):
+    """(district id, age band, residents) from the summary table, or None when the period is
+    not summarised or the desks are several (residents reached at more than one of them would
+    count twice)."""
+    if desk_ids is not None and len(desk_ids) != 1:
+        return None
+    if not SummarisedPeriod.objects.filter(
+        kind=SummarisedPeriod.Kind.REACH, first=period.first, last=period.last
+    ).exists():
+        return None
+    rows = ReachFigure.objects.filter(first=period.first, last=period.last)
+    rows = rows.filter(desk__isnull=True) if desk_ids is None else rows.filter(desk_id=desk_ids[0])
+    if municipality_ids is not None:
+        rows = rows.filter(municipality_id__in=municipality_ids)
+    return list(rows.values_list("district_id", "age_band", "count"))
+
+
 def _ids(items) -> list[int]:
     result = []
     for item in items or ():
@@ -430,13 +486,19 @@ def reach_analysis(
     known = {district.pk for district in districts}
     outside = 0
     if desk_ids != []:
-        for district_id, band in _reached(
-            period, desk_ids=desk_ids, municipality_ids=resident_municipalities
-        ):
+        reached = _reached_from_summary(period, desk_ids=desk_ids, municipality_ids=resident_municipalities)
+        if reached is None:
+            reached = (
+                (district_id, band, 1)
+                for district_id, band in _reached(
+                    period, desk_ids=desk_ids, municipality_ids=resident_municipalities
+                )
+            )
+        for district_id, band, number in reached:
             if district_id in known:
-                counts[(district_id, band or UNKNOWN_AGE)] += 1
+                counts[(district_id, band or UNKNOWN_AGE)] += number
             else:
-                outside += 1
+                outside += number
 
     multiple = len(municipalities) > 1
     labels = {d.pk: f"{d.name} ({d.municipality.name})" if multiple else d.name for d in districts}

@@ -15,20 +15,30 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from schakelpunt.contacts.models import Contact, Question
 from schakelpunt.insights import definitions as d
-from schakelpunt.insights.models import SMALL_CELL, LeadTimeCount, MonthlyCount, RefreshRun
-from schakelpunt.insights.periods import add_months, month_bounds, month_start
+from schakelpunt.insights.models import (
+    SMALL_CELL,
+    LeadTimeCount,
+    MonthlyCount,
+    QuarterFigure,
+    ReachFigure,
+    RefreshRun,
+    SummarisedPeriod,
+)
+from schakelpunt.insights.periods import Period, add_months, month_bounds, month_start
 from schakelpunt.organisations.models import Desk
 from schakelpunt.referrals.models import Referral, UnmetNeed
 
 S = Referral.Status
 CHUNK = 5000
 CLOSED_AFTER_WORK = (S.COMPLETED, S.FAILED)
+Kind = SummarisedPeriod.Kind
 
 
 @dataclass
@@ -335,6 +345,22 @@ def _changed_months(since: datetime.datetime) -> set[datetime.date]:
         (Referral.objects.filter(updated_at__gte=since, closed_at__isnull=False), "closed_at"),
         (UnmetNeed.objects.filter(recorded_at__gte=since), "recorded_at"),
     ]
+    if apps.is_installed("schakelpunt.signalling"):
+        # The quality scan counts unmet needs shown by a signal: a link, or a signal that
+        # changed status, changes the months of its questions and needs.
+        from schakelpunt.signalling.models import SignalQuestion, SignalUnmetNeed
+
+        changed = Q(linked_at__gte=since) | Q(signal__updated_at__gte=since)
+        sources += [
+            (
+                Question.objects.filter(signal_links__in=SignalQuestion.objects.filter(changed)),
+                "contact__started_at",
+            ),
+            (
+                UnmetNeed.objects.filter(signal_links__in=SignalUnmetNeed.objects.filter(changed)),
+                "recorded_at",
+            ),
+        ]
     months = set()
     for queryset, field_name in sources:
         months.update(moment.date() for moment in queryset.order_by().datetimes(field_name, "month"))
@@ -354,6 +380,76 @@ def months_to_refresh(*, since: datetime.date | None = None, today: datetime.dat
     return sorted(month for month in months if month <= current)
 
 
+# --- the quality scan and the reach analysis --------------------------------------------------
+
+
+def _summarise(kind: str, period: tuple[datetime.date, datetime.date], model, rows: list, **where) -> None:
+    """Replace the rows of one period (``where``) and mark it counted, in one transaction."""
+    with transaction.atomic():
+        model.objects.filter(**where).delete()
+        model.objects.bulk_create(rows, batch_size=2000)
+        SummarisedPeriod.objects.update_or_create(
+            kind=kind, first=period[0], last=period[1], defaults={"refreshed_at": timezone.now()}
+        )
+
+
+def reach_periods(months: list[datetime.date], today: datetime.date | None = None) -> list[Period]:
+    """The reach periods to count again when ``months`` changed: the calendar years they fall
+    in, and the default period of the page (the last twelve months), which moves every month."""
+    years = sorted({month.year for month in months})
+    periods = [Period(datetime.date(year, 1, 1), datetime.date(year, 12, 1)) for year in years]
+    window = Period.last_12_months(today)
+    return [*periods, *([window] if window not in periods else [])]
+
+
+def _refresh_quality_and_reach(
+    months, single_municipality, *, today=None, log=None, empty_before=None
+) -> int:
+    """The quarters of the quality scan and the periods of the reach analysis that the
+    refreshed ``months`` fall in (docs/subsystems/insights.md). ``empty_before``: the first
+    month with data, on the first run; the quarters the quality page offers before it have no
+    figures, and are marked counted so that the page need not look."""
+    from schakelpunt.insights.quality import EMPTY_QUARTERS_MARKED, Quarter, quality_quarter_rows
+    from schakelpunt.insights.reach import reach_rows
+
+    written = 0
+    if empty_before is not None:
+        quarter = Quarter.of(today or timezone.localdate())
+        for _step in range(EMPTY_QUARTERS_MARKED):
+            quarter = quarter.previous()
+            if quarter.period.last < empty_before and quarter.period.first not in months:
+                _summarise(Kind.QUALITY, (quarter.period.first, quarter.period.last), QuarterFigure, [],
+                           quarter=quarter.period.first)  # fmt: skip
+    for quarter in sorted({Quarter.of(month) for month in months}):
+        began = time.monotonic()
+        rows = quality_quarter_rows(quarter, single_municipality)
+        first = quarter.period.first
+        _summarise(Kind.QUALITY, (first, quarter.period.last), QuarterFigure, rows, quarter=first)
+        written += len(rows)
+        if log:
+            log(f"{quarter.label}: {len(rows)} regels kwaliteitsscan ({time.monotonic() - began:.1f} s)")
+    periods = reach_periods(months, today)
+    for period in periods:
+        began = time.monotonic()
+        rows = reach_rows(period)
+        _summarise(
+            Kind.REACH, (period.first, period.last), ReachFigure, rows, first=period.first, last=period.last
+        )
+        written += len(rows)
+        if log:
+            seconds = time.monotonic() - began
+            log(f"bereik {period.first:%Y-%m} – {period.last:%Y-%m}: {len(rows)} regels ({seconds:.1f} s)")
+    # A default period of an earlier month is not read any more.
+    stale = SummarisedPeriod.objects.filter(kind=Kind.REACH).exclude(first__month=1, last__month=12)
+    for first, last in stale.exclude(first=periods[-1].first, last=periods[-1].last).values_list(
+        "first", "last"
+    ):
+        with transaction.atomic():
+            ReachFigure.objects.filter(first=first, last=last).delete()
+            SummarisedPeriod.objects.filter(kind=Kind.REACH, first=first, last=last).delete()
+    return written
+
+
 # --- the service ------------------------------------------------------------------------------
 
 
@@ -366,6 +462,7 @@ def summaries_refresh(
     transaction; the run is recorded in ``RefreshRun`` when it is done.
     """
     started_at = timezone.now()
+    first_run = since is None and not RefreshRun.objects.filter(finished_at__isnull=False).exists()
     months = months_to_refresh(since=since, today=today)
     single_municipality = _single_municipality()
     written = 0
@@ -380,6 +477,9 @@ def summaries_refresh(
         written += len(counts) + len(buckets)
         if log:
             log(f"{month:%Y-%m}: {len(counts) + len(buckets)} regels ({time.monotonic() - began:.1f} s)")
+    written += _refresh_quality_and_reach(
+        months, single_municipality, today=today, log=log, empty_before=months[0] if first_run else None
+    )
     RefreshRun.objects.create(
         started_at=started_at,
         finished_at=timezone.now(),
