@@ -1,8 +1,9 @@
 """Synthetic data at city scale, for benchmarks: ``schakelpunt generate_data``.
 
-A whole city's worth of residents, contacts, questions and access-log rows with the
-distributions of the demo (channels, needs, outcomes, seasons, weekdays, ages), written with
-COPY on PostgreSQL and executemany on SQLite. See docs/performance.md.
+A whole city's worth of residents, contacts, questions, referrals, Wmo reports and access-log
+rows with the distributions of the demo (channels, needs, outcomes, seasons, weekdays, ages), on
+the demo's social map, written with COPY on PostgreSQL and executemany on SQLite. See
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def generate(
     from faker import Faker  # a development dependency, like the demo itself
 
     from schakelpunt.core.synthetic.generator import Generator
+    from schakelpunt.directory import demo as directory_demo
     from schakelpunt.organisations import demo as organisations_demo
 
     fake = Faker("nl_NL")
@@ -88,6 +90,9 @@ def generate(
     organisations_demo.load(rng=rng, fake=fake, stdout=_Lines(log))
     call_command("loaddata", "roles", verbosity=0)
     seed_defaults()
+    # The social map: the demo's few hundred services in HSDS shape, of the partners that receive
+    # the referrals and of other local providers, with the Dutch taxonomy (fixed ids: idempotent).
+    directory_demo.load(rng=rng, fake=fake, stdout=_Lines(log))
     large = connection.vendor == "postgresql" and residents >= DEFER_INDEXES_FROM
     if defer_indexes is None:
         defer_indexes = large

@@ -1,4 +1,5 @@
-"""The synthetic city: residents, their contacts and questions, and the access log, day by day.
+"""The synthetic city: residents, their contacts and questions, the referrals and Wmo reports
+that follow (``casework``), and the access log, day by day.
 
 Time runs forward: for every day of the window the generator draws that day's contacts
 (channels, opening hours, seasons and weekdays as in the demo), registers residents at their
@@ -47,6 +48,7 @@ from schakelpunt.contacts.models import (
     Question,
     QuestionChange,
 )
+from schakelpunt.core.synthetic.casework import CaseWork
 from schakelpunt.core.synthetic.writer import BulkWriter, table_for
 from schakelpunt.organisations.demo import DISTRICTS
 from schakelpunt.organisations.models import Desk, Location, OpeningHours, Organisation
@@ -83,6 +85,9 @@ URGENCIES = list(Question.Urgency)
 RETURN_WINDOW_DAYS = 56  # people come back within eight weeks, as in the demo
 LATER_READ_DAYS = 28  # later looks at a file happen within four weeks of the contact
 PROGRESS_SECONDS = 30  # how often a long run says how far it got
+CONSENT_SCOPE = json.dumps(
+    sorted([Consent.Scope.CONTACT_DETAILS, Consent.Scope.QUESTION, Consent.Scope.CLARIFICATION])
+)
 
 
 class _FastNames:
@@ -139,7 +144,7 @@ class _Desk:
         self.created = 0
 
 
-class Generator:
+class Generator(CaseWork):
     def __init__(
         self,
         *,
@@ -182,6 +187,7 @@ class Generator:
             FollowUp,
             Assessment,
             AssessmentScore,
+            *CaseWork.CASEWORK_MODELS,
             AccessLog,
         ]
         self.writer = BulkWriter(defer=[m._meta.db_table for m in tables] if defer_indexes else (), log=log)
@@ -205,6 +211,7 @@ class Generator:
     def prepare(self) -> None:
         self._tables()
         self._load_reference()
+        self._partners()
         self._staff()
         self._street_plan()
         self._calendar()
@@ -215,19 +222,21 @@ class Generator:
         contacts = int(self.n_contacts / self.shards * 1.02) + 1000
         residents = sum(desk.full_target for desk in self.desks) // self.shards + 100
         most_domains = max(len(need.domains) for need in self.needs)
-        # At most: two questions per contact, three changes and three follow-ups per question,
-        # two measurements per home visit with thirteen scores each.
+        # At most: two questions per contact, three changes and three follow-ups per question (and
+        # a check per referral), two measurements per home visit with thirteen scores each; a
+        # consent per referral (see casework for the rest).
         bounds = [
             (self.t_resident, residents),
             (self.t_representation, residents),
-            (self.t_consent, residents + 2 * contacts),
+            (self.t_consent, residents + 8 * contacts),
             (self.t_contact, contacts),
             (self.t_question, 2 * contacts),
             (self.t_domain, 2 * most_domains * contacts),
             (self.t_change, 6 * contacts),
-            (self.t_follow_up, 6 * contacts),
+            (self.t_follow_up, 12 * contacts),
             (self.t_assessment, 2 * contacts),
             (self.t_score, 26 * contacts),
+            *self._casework_bounds(contacts),
         ]
         return {
             table.name: [table.next_id + part * bound for part in range(self.shards + 1)]
@@ -246,6 +255,7 @@ class Generator:
         # What later contacts need to know of a resident, by id - base (ids are handed out in order).
         self.base = self.t_resident.next_id
         self.birth, self.until, self.female = array("i"), array("i"), bytearray()
+        self.deceased = bytearray()
         self.display: list[str] = []
         self.asked_packed = array("i")  # the last four needs asked, 6 bits each
         self.representatives: dict[int, tuple[str, bool]] = {}
@@ -345,6 +355,7 @@ class Generator:
             )
         )
         self.t_score = add(w(AssessmentScore, ["id", "assessment_id", "domain_id", "score"]))
+        self._casework_tables()
         # Numbered by the database in the order written (time order): ids follow time.
         self.t_access = add(
             w(
@@ -424,6 +435,7 @@ class Generator:
                     )
         for role in OTHER_ROLES:
             wanted.append((f"{USERNAME_PREFIX}{role}", role, None, "Gemeente Enschede"))
+        self._partner_users(wanted, self.n_residents, USERNAME_PREFIX)
         new_users = []
         for username, _role, _desk, organisation in wanted:
             if username not in existing:
@@ -466,6 +478,7 @@ class Generator:
                 self.desks[desk_index].staff[role].append(member)
         User.groups.through.objects.bulk_create(group_links)
         User.desks.through.objects.bulk_create(desk_links)
+        self._partner_staff()
         self.log(f"Staff: {len(self.staff)} generated users ({len(new_users)} new).")
 
     def _street_plan(self) -> None:
@@ -779,6 +792,7 @@ class Generator:
         self.birth.append(birth)
         self.female.append(female)
         self.until.append(until)
+        self.deceased.append(status == Resident.Status.DECEASED)
         self.display.append(" ".join(part for part in (prefix, surname) if part))
         self.asked_packed.append(0)
         self.person = person
@@ -836,23 +850,21 @@ class Generator:
             )
         )
 
-    def _consent(
-        self, resident_id, moment, *, purpose, organisation, recorder: _Staff, given_by: str
-    ) -> None:
+    def _consent(self, resident_id, moment, *, purpose, organisation, recorder: _Staff, given_by: str) -> int:
         rng = self.rng
-        scope = json.dumps(
-            sorted([Consent.Scope.CONTACT_DETAILS, Consent.Scope.QUESTION, Consent.Scope.CLARIFICATION])
-        )
+        scope = CONSENT_SCOPE
         withdrawn, withdrawn_by, updated = None, None, moment + 120
         if rng.random() < 0.03:
             later = moment + rng.randint(1, 400) * DAY
             if later < self.now:
                 withdrawn, withdrawn_by, updated = later, recorder.id, later
         table = self.t_consent
+        consent_id = table.take_id()
         table.rows.append(
-            (table.take_id(), resident_id, purpose, organisation, scope, "", moment, given_by, recorder.id,
+            (consent_id, resident_id, purpose, organisation, scope, "", moment, given_by, recorder.id,
              withdrawn, withdrawn_by, moment + 120, updated)
         )  # fmt: skip
+        return consent_id
 
     def _bsn(self) -> str:
         """A unique synthetic BSN that passes the eleven-test, or "" when the range is used up."""
@@ -1044,7 +1056,16 @@ class Generator:
             minutes=max(2, (registered - started) // 60 // count), assigned=handler, updated=created,
             changes=0,
         )  # fmt: skip
-        self._settle(state, desk, ordinal, started, registered, handler, person, need, outcome, unmet, fills)
+        referred_until = None  # the question stays open while a partner works one of its referrals
+        if outcome == O.REFERRED and person is not None:
+            referred_until = self._referrals(
+                question_id, desk, need, person, handler, created, registered, text, clarification, urgency
+            )
+        self._settle(state, desk, ordinal, started, registered, handler, person, need, outcome, unmet, fills,
+                     referred_until)  # fmt: skip
+        if outcome == O.WMO_REPORT and person is not None and state.outcome in ("", O.WMO_REPORT):
+            self._wmo_report(state, desk, need, person, handler, created, registered, asked_by, asker_name,
+                             text, clarification, again)  # fmt: skip
         self.t_question.rows.append(
             (question_id, contact_id, person, text, clarification, health, urgency, state.status,
              state.outcome, state.unmet, state.answer, state.minutes, state.assigned.id, state.closed_at,
@@ -1089,7 +1110,19 @@ class Generator:
         return contacts_demo._sentence(template.format(**values))
 
     def _settle(
-        self, q, desk, ordinal, started, registered, handler, person, need, outcome, unmet, fills
+        self,
+        q,
+        desk,
+        ordinal,
+        started,
+        registered,
+        handler,
+        person,
+        need,
+        outcome,
+        unmet,
+        fills,
+        not_before=None,
     ) -> None:
         """When the question closed (if it has), and the history and follow-ups it left (contacts.demo)."""
         rng, now = self.rng, self.now
@@ -1098,6 +1131,8 @@ class Generator:
         else:
             days = rng.randint(1, contacts_demo.CLOSING_DAYS.get(outcome, 10))
             closing = self._working_moment(started + days * DAY)
+        if not_before is not None and closing < not_before + 600:  # after the partners reported back
+            closing = self._working_moment(not_before + 600 + rng.randint(0, 2) * DAY)
         stale = person is not None and rng.random() < 0.002  # forgotten: work for the coordinator
         until = self.until[person - self.base] if person is not None else NEVER
         if until != NEVER and self._ordinal(closing) >= until:
@@ -1141,13 +1176,6 @@ class Generator:
                     q, desk, registered, closing, outcome, unmet, answer, person, via_waiting=via_waiting
                 )
             self._after_closing(q, desk, person, closing, until)
-            if outcome == O.REFERRED and person is not None:
-                organisation = self.organisations.get(need.partner)
-                if organisation:
-                    self._consent(
-                        person, started, purpose=f"Doorverwijzing naar {need.partner}: {need.topic}",
-                        organisation=organisation, recorder=handler, given_by="",
-                    )  # fmt: skip
             return
         waiting = rng.random() < (0.6 if outcome in (O.REFERRED, O.WMO_REPORT, O.NO_SUPPLY) else 0.25)
         if waiting:
@@ -1195,9 +1223,7 @@ class Generator:
         if person is None:
             return
         chance, weeks, assignee = 0.0, (2, 4), q.assigned
-        if q.outcome == O.REFERRED:
-            chance = 0.35
-        elif q.outcome == O.WMO_REPORT:
+        if q.outcome == O.WMO_REPORT:  # (after a referral, the referral plans the check: casework)
             chance = 0.25
             assignee = rng.choice(desk.staff["consulent"]) if desk.staff["consulent"] else q.assigned
         elif q.outcome == O.NO_SUPPLY and q.unmet == R.WAITING_LIST:
@@ -1341,7 +1367,8 @@ class Generator:
         made = sum(table.written for table in self.writer.tables)
         self.log(
             f"  {day:%Y-%m-%d}: {self.t_resident.written:,} residents, {self.t_contact.written:,} contacts, "
-            f"{self.t_question.written:,} questions, {self.t_access.written:,} access-log rows "
+            f"{self.t_question.written:,} questions, {self.t_referral.written:,} referrals, "
+            f"{self.t_wmo.written:,} Wmo reports, {self.t_access.written:,} access-log rows "
             f"({made / max(elapsed, 0.001):,.0f} rows/s, {elapsed:.0f} s)"
         )
 

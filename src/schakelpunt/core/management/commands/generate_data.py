@@ -10,8 +10,9 @@ from schakelpunt.core.synthetic import SCALES, generate
 
 class Command(BaseCommand):
     help = (
-        "Add synthetic residents, contacts, questions and access-log rows at any scale, with the "
-        "demo's distributions: --scale small|medium|large, or --residents N --years Y. "
+        "Add synthetic residents, contacts, questions, referrals, Wmo reports and access-log rows "
+        "(on the demo's social map) at any scale, with the demo's distributions: "
+        "--scale small|medium|large, or --residents N --years Y. "
         "COPY on PostgreSQL. Never in production."
     )
 
