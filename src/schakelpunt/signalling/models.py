@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schakelpunt.contacts.models import Question
 from schakelpunt.core.access import VisibleQuerySet
@@ -60,7 +61,7 @@ class Signal(TimeStampedModel):
         ACKNOWLEDGED = "acknowledged", _("Erkend")
         ACTION_PLANNED = "action_planned", _("Actie gepland")
         NEW_SUPPLY = "new_supply", _("Nieuw aanbod gerealiseerd")
-        DECLINED = "declined", _("Afgewezen")
+        DECLINED = "declined", pgettext_lazy("signal outcome", "Afgewezen")
         DISMISSED = "dismissed", _("Niet doorgezet")
 
     # Never shown to the addressee: the desk's own drafts and what it decided not to send.

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from schakelpunt.core.access import VisibleQuerySet
 from schakelpunt.core.models import TimeStampedModel
@@ -59,7 +60,7 @@ class WmoReport(TimeStampedModel):
     class Decision(models.TextChoices):
         GRANTED = "granted", _("Toegekend")
         PARTLY = "partly", _("Gedeeltelijk toegekend")
-        REFUSED = "refused", _("Afgewezen")
+        REFUSED = "refused", pgettext_lazy("Wmo decision", "Afgewezen")
 
     class CizOutcome(models.TextChoices):
         PENDING = "pending", _("Nog geen besluit")
@@ -379,7 +380,7 @@ class SupportTrajectory(TimeStampedModel):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Aangevraagd")
-        RUNNING = "running", _("Loopt")
+        RUNNING = "running", pgettext_lazy("client support", "Loopt")
         ENDED = "ended", _("Beëindigd")
 
     report = models.OneToOneField(WmoReport, on_delete=models.PROTECT, related_name="support_trajectory")
