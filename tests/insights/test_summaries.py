@@ -329,3 +329,16 @@ def test_the_median_from_counts_per_day_is_the_median_of_the_days():
         for day in days:
             counts[day] = counts.get(day, 0) + 1
         assert median_of_counts(counts) == median(days)
+
+
+def test_the_pages_say_when_their_figures_were_counted(now, client, desk, user_for):
+    from django.urls import reverse
+
+    client.force_login(user_for("Coördinator"))
+    pages = [reverse("insights:quality"), reverse("insights:reach")]
+    for url in pages:
+        assert "De cijfers zijn zojuist uit de registratie geteld." in client.get(url).content.decode()
+    summaries_refresh()
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "De cijfers zijn geteld op 24 november 2026, 12:00; ze worden elke nacht ververst." in page, url

@@ -34,7 +34,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -329,6 +329,7 @@ class _Figures:
 
     def __init__(self, today: datetime.date) -> None:
         self.today = today
+        self.counted_at: datetime.datetime | None = None  # the refresh read; None: the registration
         self.entries: dict[str, list] = defaultdict(list)  # measure -> [quarter, part, value, entry]
         self._index: dict[tuple, list] = {}
 
@@ -409,17 +410,21 @@ def median_of_counts(counts: dict[int, int]) -> int | None:
     return None  # pragma: no cover
 
 
-def _summarised(quarters: list[Quarter]) -> bool:
+def _summarised(quarters: list[Quarter]) -> datetime.datetime | None:
+    """When the refresh counted the oldest of ``quarters``; None unless it counted all of them."""
     firsts = {quarter.period.first for quarter in quarters}
-    found = SummarisedPeriod.objects.filter(kind=SummarisedPeriod.Kind.QUALITY, first__in=firsts).count()
-    return found == len(firsts)
+    found = SummarisedPeriod.objects.filter(kind=SummarisedPeriod.Kind.QUALITY, first__in=firsts).aggregate(
+        quarters=Count("pk"), oldest=Min("refreshed_at")
+    )
+    return found["oldest"] if found["quarters"] == len(firsts) else None
 
 
 def quality_figures(scope: Scope, desk: Desk, quarters: list[Quarter], today: datetime.date) -> _Figures:
     """The facts of the four quarters: from the summary table when the refresh has counted
     every one of them, else from the registration."""
     figures = _Figures(today)
-    if _summarised(quarters):
+    figures.counted_at = _summarised(quarters)
+    if figures.counted_at is not None:
         rows = QuarterFigure.objects.filter(desk=desk, quarter__in=[q.period.first for q in quarters])
         if scope.by_municipality:
             rows = rows.filter(municipality__in=[m.pk for m in scope.municipalities])
@@ -775,6 +780,7 @@ class QualityScan:
     quarters: list[Quarter]
     measures: list[Measure]
     suppressed: bool
+    counted_at: datetime.datetime | None = None  # when the refresh counted them; None: read now
 
     @property
     def period_label(self) -> str:
@@ -811,7 +817,7 @@ def quality_scan(
         partner_involvement(figures, desk, quarters),
         client_satisfaction(),
     ]
-    scan = QualityScan(desk, scope, quarters, measures, scope.suppressed)
+    scan = QualityScan(desk, scope, quarters, measures, scope.suppressed, figures.counted_at)
     if scope.suppressed:
         for table in scan.tables:
             table.suppress()

@@ -19,6 +19,7 @@ The format and every definition are in docs/subsystems/quality-and-reach.md.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -299,6 +300,7 @@ class Reach:
     threshold: float | None
     suppressed: bool
     under_reached: list[str] = field(default_factory=list)
+    counted_at: datetime.datetime | None = None  # when the refresh counted them; None: read now
 
     @property
     def tables(self) -> list[Table]:
@@ -393,20 +395,23 @@ def reach_rows(period: Period) -> list[ReachFigure]:
 
 
 def _reached_from_summary(period: Period, *, desk_ids: list[int] | None, municipality_ids: list[int] | None):
-    """(district id, age band, residents) from the summary table, or None when the period is
+    """When the refresh counted ``period``, and its (district id, age band, residents) from the
+    summary table; None when the period is
     not summarised or the desks are several (residents reached at more than one of them would
     count twice)."""
     if desk_ids is not None and len(desk_ids) != 1:
         return None
-    if not SummarisedPeriod.objects.filter(
+    summarised = SummarisedPeriod.objects.filter(
         kind=SummarisedPeriod.Kind.REACH, first=period.first, last=period.last
-    ).exists():
+    )
+    counted_at = summarised.values_list("refreshed_at", flat=True).first()
+    if counted_at is None:
         return None
     rows = ReachFigure.objects.filter(first=period.first, last=period.last)
     rows = rows.filter(desk__isnull=True) if desk_ids is None else rows.filter(desk_id=desk_ids[0])
     if municipality_ids is not None:
         rows = rows.filter(municipality_id__in=municipality_ids)
-    return list(rows.values_list("district_id", "age_band", "count"))
+    return counted_at, list(rows.values_list("district_id", "age_band", "count"))
 
 
 def _ids(items) -> list[int]:
@@ -485,9 +490,12 @@ def reach_analysis(
     counts: dict[tuple[int, str], int] = defaultdict(int)
     known = {district.pk for district in districts}
     outside = 0
+    counted_at = None
     if desk_ids != []:
-        reached = _reached_from_summary(period, desk_ids=desk_ids, municipality_ids=resident_municipalities)
-        if reached is None:
+        summary = _reached_from_summary(period, desk_ids=desk_ids, municipality_ids=resident_municipalities)
+        if summary is not None:
+            counted_at, reached = summary
+        else:
             reached = (
                 (district_id, band, 1)
                 for district_id, band in _reached(
@@ -636,6 +644,7 @@ def reach_analysis(
         threshold=threshold,
         suppressed=scope.suppressed,
         under_reached=under,
+        counted_at=counted_at,
     )
 
 
