@@ -341,4 +341,5 @@ def test_the_pages_say_when_their_figures_were_counted(now, client, desk, user_f
     summaries_refresh()
     for url in pages:
         page = client.get(url).content.decode()
-        assert "De cijfers zijn geteld op 24 november 2026, 12:00; ze worden elke nacht ververst." in page, url
+        counted = "De cijfers zijn geteld op 24 november 2026, 12:00; ze worden elke nacht ververst."
+        assert counted in page, url

@@ -1,4 +1,4 @@
-"""Forms for the work on questions: the timeline filter, editing a question, finishing a follow-up."""
+"""Forms for the work on questions: editing a question, finishing a follow-up."""
 
 from __future__ import annotations
 
@@ -17,31 +17,6 @@ TEXT_FIELDS = ("question_text", "clarification", "health_notes", "answer")
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
     """The form field Django derives from the model: label, length, choices and help text."""
     return Question._meta.get_field(name).formfield(**kwargs)
-
-
-class TimelineFilterForm(forms.Form):
-    """GET filters of the resident's timeline; the names are what shows in the address bar."""
-
-    domein = forms.ModelChoiceField(
-        label=_("Levensdomein"),
-        queryset=LifeDomain.objects.filter(is_active=True).order_by("position", "name"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Alle levensdomeinen"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status van de vraag"),
-        choices=[("", _("Alle statussen")), *Question.Status.choices],
-        required=False,
-    )
-
-    @property
-    def filters(self) -> dict[str, str]:
-        """The valid filters as the selector takes them; invalid input filters nothing."""
-        if not self.is_valid():
-            return {"domain": "", "status": ""}
-        domain = self.cleaned_data.get("domein")
-        return {"domain": domain.code if domain else "", "status": self.cleaned_data.get("status") or ""}
 
 
 class QuestionEditForm(ServiceErrorsMixin, forms.Form):

@@ -1,12 +1,16 @@
-"""Forms about residents: the as-you-type search and a new resident at intake."""
+"""Forms about residents: the as-you-type search, a new resident at intake, the timeline filter."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from schakelpunt.contacts.models import LifeDomain, Question
 from schakelpunt.residents.models import Resident
 from schakelpunt.residents.validators import validate_birth_date, validate_bsn, validate_postcode
 
@@ -106,3 +110,92 @@ class NewResidentForm(forms.Form):
                 self.add_error("bsn", messages)
             else:
                 self.add_error(None, messages)
+
+
+def _attrs(attrs: dict[str, Any]) -> SafeString:
+    """HTML attributes as Django's ``django/forms/widgets/attrs.html`` writes them."""
+    html = [
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    ]
+    return mark_safe("".join(html))  # noqa: S308 - each part is escaped by format_html
+
+
+class Select(forms.Select):
+    """A select list that writes its options itself, exactly as Django's select templates do.
+
+    Django renders each option through two template includes; the timeline filter is on every
+    resident page, and its two lists cost more than the rest of the form together. No option
+    groups (the filter has none).
+    """
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer=None) -> SafeString:
+        widget = context["widget"]
+        options = []
+        for group_name, group, _index in widget["optgroups"]:
+            if group_name:  # not used here; let Django's templates handle it
+                return super()._render(template_name, context, renderer)
+            options.extend(group)
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            format_html_join(
+                "", '\n  <option value="{}"{}>{}</option>\n',
+                ((str(option["value"]), _attrs(option["attrs"]), option["label"]) for option in options),
+            ),
+        )  # fmt: skip
+
+
+class TimelineFilterForm(forms.Form):
+    """GET filters of the resident's timeline; the names are what shows in the address bar.
+
+    The life domains are read once per form, and only when the list is shown or a domain is
+    asked for (the htmx fragment without a domain filter reads none).
+    """
+
+    domein = forms.ChoiceField(
+        label=_("Levensdomein"),
+        required=False,
+        widget=Select,
+        error_messages={"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]},
+    )
+    status = forms.ChoiceField(
+        label=_("Status van de vraag"),
+        choices=[("", _("Alle statussen")), *Question.Status.choices],
+        required=False,
+        widget=Select,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domein"].choices = self._domain_choices
+
+    @cached_property
+    def _domains(self) -> dict[str, LifeDomain]:
+        domains = LifeDomain.objects.filter(is_active=True).order_by("position", "name").only("code", "name")
+        return {domain.code: domain for domain in domains}
+
+    def _domain_choices(self) -> list[tuple[str, str]]:
+        return [
+            ("", _("Alle levensdomeinen")),
+            *((code, str(domain)) for code, domain in self._domains.items()),
+        ]
+
+    @property
+    def domain(self) -> LifeDomain | None:
+        """The valid domain filter, if any."""
+        if not self.is_valid() or not self.cleaned_data.get("domein"):
+            return None
+        return self._domains[self.cleaned_data["domein"]]
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """The valid filters as the selector takes them; invalid input filters nothing."""
+        if not self.is_valid():
+            return {"domain": "", "status": ""}
+        return {
+            "domain": self.cleaned_data.get("domein") or "",
+            "status": self.cleaned_data.get("status") or "",
+        }

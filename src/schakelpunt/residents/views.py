@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from schakelpunt.audit.services import access_log_read
-from schakelpunt.contacts.forms_work import TimelineFilterForm
 from schakelpunt.contacts.models import Question
 from schakelpunt.contacts.selectors import resident_timeline
 from schakelpunt.core.access import permission_required
+from schakelpunt.residents.forms import TimelineFilterForm
 from schakelpunt.residents.models import Consent, Resident
 from schakelpunt.residents.selectors import resident_get
 
@@ -62,7 +62,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             entry.obj.scope_labels = [SCOPE_LABELS.get(code, code) for code in entry.obj.scope]
     access_log_read(request=request, obj=resident, purpose="timeline")
     summary = []
-    if form.is_valid() and (domain := form.cleaned_data.get("domein")):
+    if domain := form.domain:
         summary.append(_("levensdomein %(domain)s") % {"domain": domain.name})
     if form.is_valid() and (status := form.cleaned_data.get("status")):
         summary.append(_("status %(status)s") % {"status": Question.Status(status).label.lower()})
