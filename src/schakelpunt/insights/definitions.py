@@ -28,6 +28,16 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def attributed_municipality(single: dict[int, int], desk_id: int, *candidates: int | None) -> int | None:
+    """The municipality a figure counts for: the first of ``candidates`` (the resident's, then
+    the location's), else the desk's when it serves one municipality (``single``: desk id ->
+    municipality id of such desks)."""
+    for candidate in candidates:
+        if candidate:
+            return candidate
+    return single.get(desk_id)
+
+
 def age_band(birth_date: datetime.date | None, day: datetime.date) -> str:
     if birth_date is None or birth_date > day:
         return UNKNOWN

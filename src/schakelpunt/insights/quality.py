@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from schakelpunt.audit.services import Action, access_log_record
 from schakelpunt.contacts.models import Question
 from schakelpunt.core.exceptions import ConflictError
+from schakelpunt.insights.definitions import attributed_municipality
 from schakelpunt.insights.models import SMALL_CELL, QuarterFigure, SummarisedPeriod
 from schakelpunt.insights.periods import Period, add_months
 from schakelpunt.insights.selectors import Scope, insight_scope
@@ -160,15 +161,6 @@ LEAD_DAYS = "lead_days"  # the same questions per number of days (value), for th
 REGISTRATION_PARTS = ["domain", "clarification", "outcome", "complete"]
 
 
-def _attribute(single: dict[int, int], desk: int, *candidates: int | None) -> int | None:
-    """The municipality of a figure, as in the summary tables: the resident's, else the
-    location's, else the desk's when it serves one municipality."""
-    for candidate in candidates:
-        if candidate:
-            return candidate
-    return single.get(desk)
-
-
 def quality_facts(
     *,
     start: datetime.datetime,
@@ -203,7 +195,7 @@ def quality_facts(
     def who(desk_id, resident_id, contact_id, resident_muni, location_muni):
         return (
             desk_id,
-            _attribute(single, desk_id, resident_muni, location_muni),
+            attributed_municipality(single, desk_id, resident_muni, location_muni),
             _person(resident_id, contact_id),
         )
 

@@ -396,9 +396,8 @@ def reach_rows(period: Period) -> list[ReachFigure]:
 
 def _reached_from_summary(period: Period, *, desk_ids: list[int] | None, municipality_ids: list[int] | None):
     """When the refresh counted ``period``, and its (district id, age band, residents) from the
-    summary table; None when the period is
-    not summarised or the desks are several (residents reached at more than one of them would
-    count twice)."""
+    summary table; None when the period is not summarised or the desks are several (residents
+    reached at more than one of them would count twice)."""
     if desk_ids is not None and len(desk_ids) != 1:
         return None
     summarised = SummarisedPeriod.objects.filter(

@@ -58,10 +58,7 @@ class _Month:
 
     def municipality(self, desk_id: int, *candidates: int | None) -> int | None:
         """The resident's municipality, else the location's, else the desk's if it serves one."""
-        for candidate in candidates:
-            if candidate:
-                return candidate
-        return self.single_municipality.get(desk_id)
+        return d.attributed_municipality(self.single_municipality, desk_id, *candidates)
 
     def add(self, desk: int, municipality: int | None, measure: str, dimension: str, value, person: int):
         cell = self.cells[(desk, municipality, measure, dimension, "" if value is None else str(value))]
