@@ -117,8 +117,9 @@ def test_the_policy_officers_report_hides_small_cells(city, policy):
     figures = {str(label): value for label, value in report.key_figures}
     assert figures["Contacten"] == "6" and figures["Vragen"] == "7"
     assert figures["Doorverwijzingen"] == "< 5"
-    assert "Wmo-meldingen" not in figures  # the Wmo figures count no persons: left out, as on the dashboard
-    assert "Wmo-meldingen per maand" not in text
+    # No Wmo reports in the fixed city: the section is there, with nothing to hide.
+    assert figures["Wmo-meldingen"] == "0" and figures["Wmo-onderzoeken binnen de termijn"] == "–"
+    assert "Wmo-meldingen per maand" in text
     usage = report.board.table("gebruik-per-partner")
     assert [cell.display() for cell in usage.rows[0].cells.values()] == ["< 5", "< 5", "< 5"]
     assert "Thuiszorg Oost < 5 < 5 < 5" in text

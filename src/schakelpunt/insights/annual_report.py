@@ -159,8 +159,7 @@ def report_subject(scope: Scope, desks: list[Desk], municipality: Municipality |
 
 def key_figures(board: Dashboard) -> list[tuple[Any, str]]:
     """The figures on the cover: the headline, the median lead time of a question, the share
-    of referrals handled in time and, for the coordinator, the Wmo reports; as displayed
-    (hidden cells as "< 5")."""
+    of referrals handled in time and the Wmo reports; as displayed (hidden cells as "< 5")."""
     figures: list[tuple[Any, str]] = [(row.label, cells[0].display()) for row, cells in board.headline.body]
     lead_times = board.table("doorlooptijden")
     question = (

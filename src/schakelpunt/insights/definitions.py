@@ -103,6 +103,12 @@ REFERRALS_ON_TIME = "referrals_on_time"
 REFERRALS_LATE = "referrals_late"
 REFERRALS_FEEDBACK = "referrals_feedback"
 REFERRALS_NO_FEEDBACK = "referrals_no_feedback"
+# Wmo reports (wmo.WmoReport), as wmo.selectors.wmo_figures defines them: made in the month, and
+# investigations assessed in the month (completed, or still running past a deadline that fell
+# in it), split into in time and late.
+WMO_REPORTS = "wmo_reports"
+WMO_IN_TIME = "wmo_in_time"
+WMO_LATE = "wmo_late"
 
 LEAD_QUESTION = "lead_question"  # question asked (contact) → question closed
 LEAD_REFERRAL_ACCEPT = "lead_referral_accept"  # referral made → accepted

@@ -3,8 +3,8 @@
 ``summaries_refresh`` recomputes whole calendar months: it deletes a month's rows and writes
 them anew in one transaction, so a run can be repeated (or interrupted) without double counts.
 Which months: from ``since`` on when given; otherwise the current and the previous month and
-every month in which a contact, question, referral or unmet need changed since the last run.
-The first run rebuilds everything. See docs/subsystems/insights.md.
+every month in which a contact, question, referral, unmet need or Wmo report changed since
+the last run. The first run rebuilds everything. See docs/subsystems/insights.md.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from schakelpunt.insights.models import (
 from schakelpunt.insights.periods import Period, add_months, month_bounds, month_start
 from schakelpunt.organisations.models import Desk
 from schakelpunt.referrals.models import Referral, UnmetNeed
+from schakelpunt.wmo.models import WmoReport
+from schakelpunt.wmo.selectors import running_late
 
 S = Referral.Status
 CHUNK = 5000
@@ -126,7 +128,7 @@ def _domains(question_filter: dict) -> dict[int, list[str]]:
     return domains
 
 
-def _count_month(month: datetime.date, single_municipality: dict[int, int]) -> _Month:
+def _count_month(month: datetime.date, single_municipality: dict[int, int], today: datetime.date) -> _Month:
     start, end = month_bounds(month)
     counted = _Month(month, single_municipality)
     add = counted.add
@@ -205,6 +207,7 @@ def _count_month(month: datetime.date, single_municipality: dict[int, int]) -> _
 
     _count_referrals(counted, start, end)
     _count_unmet_needs(counted, start, end)
+    _count_wmo(counted, today)
     return counted
 
 
@@ -311,6 +314,29 @@ def _count_unmet_needs(counted: _Month, start: datetime.datetime, end: datetime.
             counted.add(desk, municipality, d.UNMET_REFERRALS, d.DOMAIN, code, person)
 
 
+def _count_wmo(counted: _Month, today: datetime.date) -> None:
+    """Wmo reports, as ``wmo.selectors.wmo_figures`` defines them: made this month, and
+    investigations assessed this month: completed (in time when on or before their deadline),
+    or still running past a deadline that fell this month before ``today`` (late)."""
+    first = counted.month
+    last = add_months(first, 1) - datetime.timedelta(days=1)
+    reports = WmoReport.objects.order_by()
+    who = ("desk_id", "resident_id", "resident__municipality_id")
+
+    def add(queryset, measure_of) -> None:
+        for desk, resident, resident_muni, *dates in queryset.iterator(chunk_size=CHUNK):
+            municipality = counted.municipality(desk, resident_muni)
+            counted.add(desk, municipality, measure_of(*dates), d.TOTAL, "", resident)
+
+    add(reports.filter(reported_on__range=(first, last)).values_list(*who), lambda: d.WMO_REPORTS)
+    completed = reports.filter(investigation_completed_on__range=(first, last)).values_list(
+        *who, "investigation_completed_on", "due_investigation"
+    )
+    add(completed, lambda done, due: d.WMO_IN_TIME if done <= due else d.WMO_LATE)
+    late = reports.filter(running_late(today), due_investigation__range=(first, last))
+    add(late.values_list(*who), lambda: d.WMO_LATE)
+
+
 # --- which months -----------------------------------------------------------------------------
 
 
@@ -327,8 +353,10 @@ def _first_month_with_data() -> datetime.date | None:
         Contact.objects.aggregate(first=Min("started_at"))["first"],
         Referral.objects.aggregate(first=Min("created_at"))["first"],
     ]
-    found = [moment for moment in first if moment is not None]
-    return month_start(_local_date(min(found))) if found else None
+    found = [_local_date(moment) for moment in first if moment is not None]
+    reported = WmoReport.objects.aggregate(first=Min("reported_on"))["first"]
+    found += [reported] if reported is not None else []
+    return month_start(min(found)) if found else None
 
 
 def _changed_months(since: datetime.datetime) -> set[datetime.date]:
@@ -361,6 +389,14 @@ def _changed_months(since: datetime.datetime) -> set[datetime.date]:
     months = set()
     for queryset, field_name in sources:
         months.update(moment.date() for moment in queryset.order_by().datetimes(field_name, "month"))
+    # A Wmo report counts in the months of its report, its completed investigation and its
+    # deadline; a suspension moves the deadline later, so every month from the report to the
+    # latest of those dates is counted again (the deadline's earlier month among them).
+    changed = WmoReport.objects.filter(updated_at__gte=since).order_by()
+    for reported, due, completed in changed.values_list(
+        "reported_on", "due_investigation", "investigation_completed_on"
+    ).iterator(chunk_size=CHUNK):
+        months.update(_months_between(reported, max(reported, due, completed or reported)))
     return months
 
 
@@ -459,13 +495,14 @@ def summaries_refresh(
     transaction; the run is recorded in ``RefreshRun`` when it is done.
     """
     started_at = timezone.now()
+    today = today or timezone.localdate()
     first_run = since is None and not RefreshRun.objects.filter(finished_at__isnull=False).exists()
     months = months_to_refresh(since=since, today=today)
     single_municipality = _single_municipality()
     written = 0
     for month in months:
         began = time.monotonic()
-        counts, buckets = _count_month(month, single_municipality).rows()
+        counts, buckets = _count_month(month, single_municipality, today).rows()
         with transaction.atomic():
             MonthlyCount.objects.filter(month=month).delete()
             LeadTimeCount.objects.filter(month=month).delete()

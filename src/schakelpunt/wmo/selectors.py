@@ -253,6 +253,17 @@ def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
+def running_late(today: datetime.date) -> Q:
+    """Investigations still running (reported or in investigation, not suspended) whose
+    deadline passed before ``today``: assessed as late in the month of that deadline."""
+    return Q(
+        status__in=INVESTIGATION_PHASE,
+        investigation_completed_on__isnull=True,
+        suspended_since__isnull=True,
+        due_investigation__lt=today,
+    )
+
+
 def wmo_figures(
     *,
     viewer,
@@ -287,7 +298,9 @@ def wmo_figures(
       decisions by outcome: ``{"household": {"granted": 2, "partly": 0, "refused": 1}, ...}``
       (only types with a decision in the month).
 
-    Six grouped queries, whatever the number of reports; the same on SQLite and PostgreSQL.
+    Six grouped queries, whatever the number of reports; the same on SQLite and PostgreSQL. The
+    dashboards of ``insights`` count reports, assessments and in-time the same way into their
+    summary tables (``insights.services``), per desk and municipality.
     """
     today = today or timezone.localdate()
     first = start.replace(day=1)
@@ -309,12 +322,7 @@ def wmo_figures(
         lead=Avg(_between(F("investigation_completed_on"), F("investigation_started_on"))),
     )
     late_running = _by_month(
-        base.filter(
-            status__in=INVESTIGATION_PHASE,
-            investigation_completed_on__isnull=True,
-            suspended_since__isnull=True,
-            due_investigation__lt=today,
-        ),
+        base.filter(running_late(today)),
         "due_investigation",
         first,
         last,
