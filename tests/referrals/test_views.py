@@ -161,10 +161,10 @@ def test_inbox_query_count_is_constant(client, partner, partner_org, desk, djang
         resident = ResidentFactory(registered_desk=desk)
         referral_to(partner_org, QuestionFactory(contact=ContactFactory(desk=desk, resident=resident)))
     client.force_login(partner)
-    # session, user, two permission reads, the counts of all four tabs (one query), the page's
-    # rows (resident, consent, service, organisation and desk joined), the user's groups and the
-    # access-log row, and the session save (savepoint, update, release).
-    with django_assert_num_queries(6):
+    # session, user, permissions and roles, the counts of all four tabs (one query), the page's
+    # keys in the tab's order, those rows (resident, consent, service, organisation and desk
+    # joined), and the access-log row.
+    with django_assert_num_queries(7):
         response = client.get(reverse("referrals:inbox"), {"lijst": "nieuw"})
     assert response.status_code == 200
 
@@ -178,7 +178,7 @@ def test_desk_list_query_count_is_constant(
         referral_to(partner_org, QuestionFactory(contact=ContactFactory(desk=desk, resident=resident)))
     client.force_login(employee)
     # As the inbox, with the user's desks in the query.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("referrals:desk-list"))
     assert response.status_code == 200
 

@@ -79,10 +79,14 @@ def referral_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _tabbed_list(request: HttpRequest, queryset, tabs, template: str, purpose: str) -> HttpResponse:
     current = next((tab for tab in tabs if tab.slug == request.GET.get("lijst")), tabs[0])
     counts = tab_counts(queryset, tabs)
-    paginator = Paginator(current.filter(queryset), PAGE_SIZE)
+    # The page's keys first, without joins, so the database sorts and limits the tab's referrals
+    # alone and joins residents, consents, services and desks for one page only.
+    paginator = Paginator(current.filter(queryset).values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts[current.slug]  # known already: no second count
     page = paginator.get_page(request.GET.get("pagina"))
-    page.object_list = list(page.object_list)
+    keys = list(page.object_list)
+    found = queryset.in_bulk(keys)
+    page.object_list = [found[pk] for pk in keys if pk in found]
     today = timezone.localdate()
     for referral in page.object_list:
         referral.scope = referral.visible_scope()
