@@ -87,6 +87,21 @@ def test_chart_data_leaves_hidden_cells_out():
     assert data["datasets"] == [{"label": "Aantal", "data": [10, None, None]}]
 
 
+def test_a_chart_draws_one_kind_of_value():
+    """Counts and percentages on one axis would read a share of 100 % as a hundred: the chart
+    takes the kind with more columns, counts on a tie (the table keeps every figure)."""
+    row = Row("x", "X", {"n": Cell(36, persons=9), "a": Cell(0.5, PERCENT), "b": Cell(0.25, PERCENT)})
+    count, share, other = (
+        Column("n", "Meldingen"),
+        Column("a", "Deel", PERCENT),
+        Column("b", "Ander", PERCENT),
+    )
+    tie = Table("t", "T", "Wat", [count, share], [row]).chart_data()
+    assert [d["label"] for d in tie["datasets"]] == ["Meldingen"] and not tie["percent"]
+    more = Table("t", "T", "Wat", [count, share, other], [row]).chart_data()
+    assert [d["label"] for d in more["datasets"]] == ["Deel", "Ander"] and more["percent"]
+
+
 @pytest.mark.parametrize(
     ("born", "on", "band"),
     [

@@ -33,7 +33,7 @@ from schakelpunt.insights.quality import QualityScan, Quarter, average_score, qu
 from schakelpunt.insights.reach import TOTAL_KEY as REACH_TOTAL
 from schakelpunt.insights.reach import Reach, reach_analysis
 from schakelpunt.insights.selectors import Dashboard, Scope, dashboard, insight_scope
-from schakelpunt.insights.tables import PERCENT, Cell, Column, Row, Table
+from schakelpunt.insights.tables import Cell, Column, Row, Table
 from schakelpunt.organisations.models import Desk, Municipality
 
 Progress = Callable[[int, str], None]
@@ -100,23 +100,13 @@ class AnnualReport:
 
 
 def pdf_chart_data(table: Table) -> dict[str, Any] | None:
-    """The table's chart data. One axis cannot show counts and percentages together: when a
-    table has both, the chart shows the kind with more columns (counts on a tie); the table
-    under it has every figure. Bars with long names are drawn horizontally."""
+    """The table's chart data (one kind of value, see :meth:`Table.chart_data`); bars with
+    long names are drawn horizontally."""
     data = table.chart_data()
     if data is None:
         return None
     if data["type"] == "bar" and max((len(label) for label in data["labels"]), default=0) > LONG_LABEL:
         data["type"] = "horizontal"  # long names read better beside their bars than turned under them
-    if data["percent"]:
-        return data
-    charted = [column for column in table.columns if column.chart]
-    percents = [index for index, column in enumerate(charted) if column.kind == PERCENT]
-    counts = [index for index, column in enumerate(charted) if column.kind != PERCENT]
-    if percents and counts:
-        keep = percents if len(percents) > len(counts) else counts
-        data["datasets"] = [data["datasets"][index] for index in keep]
-        data["percent"] = keep is percents
     return data
 
 

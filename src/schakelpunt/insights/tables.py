@@ -166,8 +166,15 @@ class Table:
     # --- for the charts -----------------------------------------------------------------------
 
     def chart_data(self) -> dict[str, Any] | None:
-        """The data a chart is drawn from (static/js/insights.js), or None for no chart."""
+        """The data a chart is drawn from (static/js/insights.js, and the PDF's charts), or None
+        for no chart. One axis cannot show counts and percentages together: when a table has
+        both, the chart shows the kind with more columns (counts on a tie); the table under it
+        has every figure."""
         columns = [column for column in self.columns if column.chart]
+        percents = [column for column in columns if column.kind == PERCENT]
+        others = [column for column in columns if column.kind != PERCENT]
+        if percents and others:
+            columns = percents if len(percents) > len(others) else others
         if not self.chart or not columns or self.is_empty:
             return None
         return {
