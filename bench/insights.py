@@ -31,12 +31,12 @@ from django.db.models import OuterRef, Subquery
 from django.test import Client
 from django.utils import timezone
 
+from bench.referrals import referral_row
 from schakelpunt.accounts.models import User
 from schakelpunt.contacts.models import Question
 from schakelpunt.insights.periods import Period
 from schakelpunt.insights.services import summaries_refresh
 from schakelpunt.organisations.models import Organisation
-from schakelpunt.referrals.deadlines import due_dates
 from schakelpunt.referrals.models import Referral, UnmetNeed
 
 REFERRALS = 50_000
@@ -76,21 +76,16 @@ def _referrals(period: Period, staff: User, rng: random.Random) -> int:
         if status in (S.REJECTED, S.CANCELLED):
             closed = started + datetime.timedelta(days=rng.randint(0, 5), hours=3)
         rows.append(
-            Referral(
+            referral_row(
                 question_id=pk,
                 resident_id=resident_id,
-                referring_desk_id=desk_id,
-                referred_by=staff,
+                desk_id=desk_id,
+                made=started,
+                staff=staff,
                 organisation=rng.choice(partners),
-                reason="Hulp bij het huishouden",
-                warm_handover=True,
-                shared_data=["contact_details", "question"],
                 status=status,
                 accepted_at=accepted if status in (S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED) else None,
                 closed_at=min(closed, now) if status in (S.COMPLETED, S.REJECTED, S.CANCELLED) else None,
-                outcome="Hulp geregeld" if status == S.COMPLETED else "",
-                close_reason="no_capacity" if status == S.REJECTED else "",
-                **due_dates(start=timezone.localdate(started), agreement=None),
             )
         )
     Referral.objects.bulk_create(rows, batch_size=2000)
@@ -167,6 +162,16 @@ def _pages(clients: list[Client], path: str, *, iterations: int, warmup: int, ti
     return values, per_client
 
 
+def _by_viewer(metric, name: str, values, per_client, note: str, refresh_seconds: float) -> list[dict]:
+    """The metric over both viewers' pages, and one for each (coordinator, policy officer)."""
+    coordinator_values, policy_values = per_client
+    return [
+        metric(f"{name}_ms", "ms", values, note, refresh_s=round(refresh_seconds, 1)),
+        metric(f"{name}_coordinator_ms", "ms", coordinator_values, "the coordinator's pages of the above"),
+        metric(f"{name}_policy_ms", "ms", policy_values, "the policy officer's pages (small cells hidden)"),
+    ]
+
+
 def dashboard_year(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[dict[str, Any]]:
     desk, coordinator, policy = _users(staff)
     if coordinator is None or policy is None:
@@ -175,7 +180,7 @@ def dashboard_year(*, staff: User, iterations: int, warmup: int, metric, timed) 
     results: list[dict[str, Any]] = []
     with transaction.atomic():
         referrals, refreshed, refresh_seconds = _prepare(staff, period.first)
-        values, (coordinator_values, policy_values) = _pages(
+        values, per_client = _pages(
             _clients(coordinator, policy), "/inzicht/", iterations=iterations, warmup=warmup, timed=timed
         )
         note = (
@@ -184,23 +189,7 @@ def dashboard_year(*, staff: User, iterations: int, warmup: int, metric, timed) 
             f"read from the summary tables ({refreshed['rows']:,} rows for {refreshed['months']} months, "
             f"refreshed in {refresh_seconds:.0f} s {_source(referrals)})"
         )
-        results.append(metric("dashboard_year_ms", "ms", values, note, refresh_s=round(refresh_seconds, 1)))
-        results.append(
-            metric(
-                "dashboard_year_coordinator_ms",
-                "ms",
-                coordinator_values,
-                "the coordinator's pages of the above",
-            )
-        )
-        results.append(
-            metric(
-                "dashboard_year_policy_ms",
-                "ms",
-                policy_values,
-                "the policy officer's pages (small cells hidden)",
-            )
-        )
+        results += _by_viewer(metric, "dashboard_year", values, per_client, note, refresh_seconds)
         transaction.set_rollback(True)  # measured, not kept
     return results
 
@@ -266,7 +255,7 @@ def reach(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[d
         municipalities = [*desk.municipalities.all(), policy.organisation.municipality]
         figures = _population(municipalities, period.last.year, random.Random(12))  # noqa: S311
         referrals, _refreshed, refresh_seconds = _prepare(staff, period.first)
-        values, (coordinator_values, policy_values) = _pages(
+        values, per_client = _pages(
             _clients(coordinator, policy),
             "/inzicht/bereik/",
             iterations=iterations,
@@ -279,12 +268,6 @@ def reach(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[d
             f"with {figures:,} made-up population figures; summary tables refreshed in "
             f"{refresh_seconds:.0f} s {_source(referrals)}"
         )
-        results.append(metric("reach_ms", "ms", values, note, refresh_s=round(refresh_seconds, 1)))
-        results.append(
-            metric("reach_coordinator_ms", "ms", coordinator_values, "the coordinator's pages of the above"),
-        )
-        results.append(
-            metric("reach_policy_ms", "ms", policy_values, "the policy officer's pages (small cells hidden)"),
-        )
+        results += _by_viewer(metric, "reach", values, per_client, note, refresh_seconds)
         transaction.set_rollback(True)  # measured, not kept
     return results

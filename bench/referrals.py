@@ -69,6 +69,28 @@ def _partner(organisation: Organisation) -> User:
     return user
 
 
+def referral_row(
+    *, question_id, resident_id, desk_id, made, staff, organisation, status, **extra
+) -> Referral:
+    """A referral as the benchmarks make them: a warm hand-over of contact details and question,
+    with the outcome or reason its status needs and the default deadlines from ``made``."""
+    return Referral(
+        question_id=question_id,
+        resident_id=resident_id,
+        referring_desk_id=desk_id,
+        referred_by=staff,
+        organisation=organisation,
+        reason="Hulp bij het huishouden",
+        warm_handover=True,
+        shared_data=["contact_details", "question"],
+        status=status,
+        outcome="Hulp geregeld" if status == Referral.Status.COMPLETED else "",
+        close_reason="no_capacity" if status == Referral.Status.REJECTED else "",
+        **due_dates(start=timezone.localdate(made), agreement=None),
+        **extra,
+    )
+
+
 def referral_inbox(*, staff: User, iterations: int, warmup: int, metric, timed) -> list[dict[str, Any]]:
     rng = random.Random(5)  # noqa: S311 - sample data, not secrets
     questions = list(
@@ -89,19 +111,14 @@ def referral_inbox(*, staff: User, iterations: int, warmup: int, metric, timed) 
             pk, resident_id, desk_id, created = questions[i % len(questions)]
             status = rng.choices([s for s, _ in STATES], weights=[w for _, w in STATES])[0]
             rows.append(
-                Referral(
+                referral_row(
                     question_id=pk,
                     resident_id=resident_id,
-                    referring_desk_id=desk_id,
-                    referred_by=staff,
+                    desk_id=desk_id,
+                    made=created,
+                    staff=staff,
                     organisation=organisation,
-                    reason="Hulp bij het huishouden",
-                    warm_handover=True,
-                    shared_data=["contact_details", "question"],
                     status=status,
-                    outcome="Hulp geregeld" if status == Referral.Status.COMPLETED else "",
-                    close_reason="no_capacity" if status == Referral.Status.REJECTED else "",
-                    **due_dates(start=timezone.localdate(created), agreement=None),
                 )
             )
         Referral.objects.bulk_create(rows, batch_size=2000)
