@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -51,3 +51,12 @@ def test_an_inactive_user_has_no_permissions_but_keeps_their_roles(user_for):
     user = fresh(user)
     assert not user.has_perm("contacts.view_question")
     assert user.role_names == ["Frontoffice"]
+
+
+def test_a_role_without_permissions_is_still_a_role(user_for):
+    user = user_for("Frontoffice")
+    empty = Group.objects.create(name="Zonder rechten")
+    user.groups.add(empty)
+    user = fresh(user)
+    assert user.get_group_permissions() == DjangoModelBackend().get_group_permissions(fresh(user))
+    assert user.role_names == ["Frontoffice", "Zonder rechten"]  # read with the permissions
