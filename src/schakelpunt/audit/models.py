@@ -40,6 +40,9 @@ class AccessLog(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # The index accesslog_user (user, -timestamp) serves every lookup by user; a second
+        # index of the user alone would only cost each appended row another index entry.
+        db_index=False,
     )
     username = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
     roles = models.CharField(_("rollen"), max_length=300, blank=True)
