@@ -302,12 +302,21 @@ def _defer_table(name: str) -> dict:
         comment = cursor.fetchone()[0]
         state = {"indexes": indexes, "foreign_keys": foreign_keys, "comment": comment}
         quoted = connection.ops.quote_name(name)
-        cursor.execute(f"COMMENT ON TABLE {quoted} IS %s", [COMMENT_PREFIX + json.dumps(state)])
+        cursor.execute(_comment_on_table(name, COMMENT_PREFIX + json.dumps(state)))
         for index, _definition in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(index)}")
         for constraint, _definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(constraint)}")
     return state
+
+
+def _comment_on_table(name: str, comment: str | None) -> str:
+    """``COMMENT ON TABLE`` with the text as a literal: a utility statement takes no parameters
+    when they are sent apart from the query (``DB_SERVER_SIDE_BINDING``)."""
+    from psycopg import sql
+
+    statement = sql.SQL("COMMENT ON TABLE {} IS {}").format(sql.Identifier(name), sql.Literal(comment))
+    return statement.as_string(connection.connection)
 
 
 def _restore_table(name: str) -> None:
@@ -324,7 +333,7 @@ def _restore_table(name: str) -> None:
             cursor.execute(
                 f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(constraint)} {definition}"
             )
-        cursor.execute(f"COMMENT ON TABLE {quoted} IS %s", [state["comment"]])
+        cursor.execute(_comment_on_table(name, state["comment"]))
 
 
 def restore_deferred(*, log: Callable[[str], None] = print) -> list[str]:
