@@ -459,6 +459,19 @@ def _ensure_every_phase(phases: list[str], ages: list[int], today: datetime.date
             overdue += 1
 
 
+def _ensure_a_running_suspension(rng: random.Random, plans: list[Plan], today: datetime.date) -> None:
+    """Suspend the newest running investigation when chance suspended none: with few open
+    reports (a small demo, or a day whose ages fall that way) it happens often enough."""
+    if any(plan.report.is_suspended for plan in plans):
+        return
+    for plan in reversed(plans):
+        report = plan.report
+        if report.status == S.INVESTIGATION:
+            since = report.investigation_started_on
+            _running_suspension(rng, plan, WmoSuspension.Phase.INVESTIGATION, since, today, report.consultant)
+            return
+
+
 def load(*, rng: random.Random, fake, stdout) -> None:
     desk = Desk.objects.filter(slug=DESK_SLUG).first()
     users = get_user_model().objects.filter(username__in=["consulent", "coordinator"])
@@ -492,6 +505,7 @@ def load(*, rng: random.Random, fake, stdout) -> None:
         _plan(rng=rng, question=question, phase=phase, today=today, desk=desk, staff=staff)
         for question, phase in zip(questions, phases, strict=True)
     ]
+    _ensure_a_running_suspension(rng, plans, today)
     _save(plans)
     reports = [plan.report for plan in plans]
     by_phase = {phase: sum(1 for report in reports if report.status == phase) for phase in S.values}
