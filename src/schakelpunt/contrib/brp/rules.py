@@ -774,8 +774,8 @@ def _apply_batch(items: list[Item], *, actor, source: str, run: SyncRun | None) 
         link = links.get(resident.pk) or _Link(None, resident.pk, None)
         link.followed_bsn = resident.bsn  # what a new link follows: the BSN before this change
         if link.last_change_at is not None and item.changed_at < link.last_change_at:
-            outcome.outdated = True
-            logger.info("BRP change for %s older than the last one applied: ignored", mask(resident.bsn))
+            outcome.outdated = True  # counted in the run's figures; a log line each would flood an import
+            logger.debug("BRP change for %s older than the last one applied: ignored", mask(resident.bsn))
             continue
         ctx = Context(
             resident=resident,
