@@ -43,6 +43,10 @@ class AccessLog(models.Model):
         # The index accesslog_user (user, -timestamp) serves every lookup by user; a second
         # index of the user alone would only cost each appended row another index entry.
         db_index=False,
+        # No foreign-key constraint in the database (on PostgreSQL, migration 0005): checking it
+        # locks the user's row at the commit of every page that reads personal data. The row
+        # keeps the user name and roles as they were; PROTECT still holds in the application.
+        db_constraint=False,
     )
     username = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
     roles = models.CharField(_("rollen"), max_length=300, blank=True)
@@ -53,6 +57,7 @@ class AccessLog(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,  # as for ``user``
     )
     action = models.CharField(_("handeling"), max_length=16, choices=Action.choices)
     object_type = models.CharField(_("soort gegeven"), max_length=100)
