@@ -415,7 +415,36 @@ class Bench:
                     "the access-log page filtered on one resident as object (first page, keyset pagination)",
                 )
             )
+            results.append(self._access_log_filters(client, page))
         return results
+
+    def _access_log_filters(self, client: Client, page: str) -> dict:
+        """The access-log page with the privacy officer's other questions, in turn."""
+        staff = list(front_office().values_list("username", flat=True)[:50])
+        newest = AccessLog.objects.order_by("-id").values_list("timestamp", flat=True).first()
+        newest = timezone.localdate(newest) if newest else timezone.localdate()
+        ends = [newest - datetime.timedelta(days=30 * n) for n in range(1, 25)]
+        months = [{"date_from": end.replace(day=1), "date_to": end} for end in ends]
+        questions = [
+            lambda i: {"username": staff[i % len(staff)]},
+            lambda i: months[i % len(months)],
+            lambda i: {"username": staff[i % len(staff)], "date_from": months[i % len(months)]["date_from"]},
+            lambda i: {"result": AccessLog.Result.REFUSED},
+            lambda i: {"action": AccessLog.Action.EXPORT},
+        ]
+
+        def show(i: int):
+            response = client.get(page, questions[i % len(questions)](i // len(questions)))
+            self._check(response, "access-log page")
+
+        values = timed(show, warmup=self.warmup, iterations=self.iterations)
+        return metric(
+            "access_log_filters_p95_ms",
+            "ms",
+            values,
+            "the access-log page with, in turn: one employee's rows, a month in the past, one "
+            "employee since a month in the past, every refused access, every export (first page)",
+        )
 
     def work_list(self) -> list[dict]:
         page = url("contacts:work")
