@@ -404,6 +404,9 @@ class CaseWork:
                                         "Inwoner is verhuisd uit de regio."))  # fmt: skip
                         state["reason"] = RR.OTHER
                     state["status"], state["closed"] = RS.CANCELLED, history[-1][2]
+                    if state["hold_since"] is not None:  # leaving on hold moves the deadlines (the service)
+                        shift = self._working_days_between(state["hold_since"], self._ordinal(history[-1][2]))
+                        dues[:] = [_date(self._add_working_days(day.toordinal(), shift)) for day in dues]
                     state["held_from"], state["hold_since"] = "", None
                 stopped = True
                 return False
