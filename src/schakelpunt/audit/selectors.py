@@ -15,9 +15,9 @@ def access_log_list(*, viewer, filters: dict) -> QuerySet[AccessLog]:
     Each kind of filter has an index that gives its rows newest first, so a page reads about
     fifty rows however large the log (docs/subsystems/audit.md): the time, the object with the
     time, the account with the time, and the rare rows (refused, exported, deleted) by time. A
-    user name is looked up as an account, so its rows
-    are found through the account's index, also those written under an earlier name of it; a
-    name no account has now is looked for in the rows themselves.
+    user name is looked up as an account, so its rows are found through the account's index,
+    also those written under an earlier name of it; a name no account has now is looked for in
+    the rows themselves.
     """
     rows = AccessLog.objects.visible_to(viewer).order_by("-timestamp", "-id")
     if filters.get("username"):
