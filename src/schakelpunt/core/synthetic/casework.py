@@ -384,6 +384,13 @@ class CaseWork:
         dues = [due_accept, due_first, due_complete]
         stopped = False
 
+        def leave_hold(moment):
+            """Off hold by any move, as the service does: the deadlines move by the time on hold."""
+            if state["hold_since"] is not None:
+                shift = self._working_days_between(state["hold_since"], self._ordinal(moment))
+                dues[:] = [_date(self._add_working_days(day.toordinal(), shift)) for day in dues]
+            state["held_from"], state["hold_since"] = "", None
+
         def move(to_status, moment, user, reason="", note=""):
             """The next transition, unless it lies after now or after the resident left."""
             nonlocal stopped
@@ -404,10 +411,7 @@ class CaseWork:
                                         "Inwoner is verhuisd uit de regio."))  # fmt: skip
                         state["reason"] = RR.OTHER
                     state["status"], state["closed"] = RS.CANCELLED, history[-1][2]
-                    if state["hold_since"] is not None:  # leaving on hold moves the deadlines (the service)
-                        shift = self._working_days_between(state["hold_since"], self._ordinal(history[-1][2]))
-                        dues[:] = [_date(self._add_working_days(day.toordinal(), shift)) for day in dues]
-                    state["held_from"], state["hold_since"] = "", None
+                    leave_hold(history[-1][2])
                 stopped = True
                 return False
             if moment >= now:
@@ -432,9 +436,7 @@ class CaseWork:
             resume = self._step(moment, rng.randint(5, 30))
             if not move(back_to, resume, partner):
                 return False
-            shift = self._working_days_between(state["hold_since"], self._ordinal(resume))
-            dues[:] = [_date(self._add_working_days(day.toordinal(), shift)) for day in dues]
-            state["held_from"], state["hold_since"] = "", None
+            leave_hold(resume)
             return True
 
         self._access(ordinal, made, handler, A.CREATE, "referrals.referral", referral_id, "referral", behalf)
